@@ -1,0 +1,54 @@
+// Block-local attention: a query sees the keys of its own block of `block` positions (the
+// chunk-diagonal mask of BlockBERT's identity heads and SPADE's chunk variant).
+#include "core/errors.hpp"
+#include "core/interval_pattern.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+namespace {
+
+class BlockLocal final : public IntervalPattern {
+ public:
+  BlockLocal(const Geometry& g, const ParamValues& p)
+      : IntervalPattern(g), block_(p.get_int("block")), causal_(p.get_bool("causal")) {}
+
+  KeyRange key_interval(int, Index q) const override {
+    const Index start = floor_div(q, block_) * block_;
+    return {start, causal_ ? q + 1 : start + block_};
+  }
+
+  std::optional<Index> closed_form_pairs(int) const override {
+    if (!is_square(geometry())) return std::nullopt;
+    const Index n = geometry().q_len;
+    const Index full = n / block_;
+    const Index tail = n % block_;
+    if (causal_) return full * block_ * (block_ + 1) / 2 + tail * (tail + 1) / 2;
+    return full * block_ * block_ + tail * tail;
+  }
+
+ private:
+  static Index floor_div(Index a, Index b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+  Index block_;
+  bool causal_;
+};
+
+const bool kRegistered = register_pattern({
+    .name = "block_local",
+    .summary = "keys in the query's own block: floor(i/block) == floor(j/block)",
+    .params = {{.name = "block",
+                .type = ParamType::kInt,
+                .default_value = Index{128},
+                .help = "positions per block",
+                .min = 1},
+               {.name = "causal",
+                .type = ParamType::kBool,
+                .default_value = false,
+                .help = "keys j <= i only"}},
+    .make = [](const Geometry& g,
+               const ParamValues& p) { return std::make_unique<BlockLocal>(g, p); },
+    .examples = {{{"block", Index{4}}, {"causal", true}}, {{"block", Index{100}}}},
+});
+
+}  // namespace
+}  // namespace attnbench

@@ -1,0 +1,40 @@
+// Full attention, optionally causal: the baseline every sparse pattern is compared with.
+#include "core/interval_pattern.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+namespace {
+
+class Dense final : public IntervalPattern {
+ public:
+  Dense(const Geometry& g, const ParamValues& p)
+      : IntervalPattern(g), causal_(p.get_bool("causal")) {}
+
+  KeyRange key_interval(int, Index q) const override {
+    return {0, causal_ ? q + 1 : geometry().kv_len};
+  }
+
+  std::optional<Index> closed_form_pairs(int) const override {
+    const Index n = geometry().q_len;
+    if (!causal_) return n * geometry().kv_len;
+    if (!is_square(geometry())) return std::nullopt;
+    return n * (n + 1) / 2;
+  }
+
+ private:
+  bool causal_;
+};
+
+const bool kRegistered = register_pattern({
+    .name = "dense",
+    .summary = "every query sees every key (causal: keys j <= i); the O(n^2) baseline",
+    .params = {{.name = "causal",
+                .type = ParamType::kBool,
+                .default_value = false,
+                .help = "keys j <= i only"}},
+    .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<Dense>(g, p); },
+    .examples = {{{"causal", true}}},
+});
+
+}  // namespace
+}  // namespace attnbench

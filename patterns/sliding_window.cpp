@@ -1,0 +1,60 @@
+// Sliding window: query i sees keys i - left .. i + right (Longformer's local band, SPADE, LongT5
+// local); `radius` sets both sides, `causal` forces right = 0 (patterns.md, Appendix C).
+#include "core/errors.hpp"
+#include "core/interval_pattern.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+namespace {
+
+class SlidingWindow final : public IntervalPattern {
+ public:
+  SlidingWindow(const Geometry& g, const ParamValues& p) : IntervalPattern(g) {
+    const Index radius = p.get_int("radius");
+    left_ = p.get_int("left") >= 0 ? p.get_int("left") : radius;
+    right_ = p.get_bool("causal") ? 0 : (p.get_int("right") >= 0 ? p.get_int("right") : radius);
+  }
+
+  KeyRange key_interval(int, Index q) const override { return {q - left_, q + right_ + 1}; }
+
+  std::optional<Index> closed_form_pairs(int) const override {
+    const Index n = geometry().q_len;
+    if (!is_square(geometry()) || n <= left_ + right_) return std::nullopt;
+    return n * (left_ + right_ + 1) - left_ * (left_ + 1) / 2 - right_ * (right_ + 1) / 2;
+  }
+
+ private:
+  Index left_ = 0;
+  Index right_ = 0;
+};
+
+const bool kRegistered = register_pattern({
+    .name = "sliding_window",
+    .summary = "keys i-left <= j <= i+right (radius sets both sides; causal: right = 0)",
+    .params = {{.name = "radius",
+                .type = ParamType::kInt,
+                .default_value = Index{128},
+                .help = "keys per side, self excluded"},
+               {.name = "causal",
+                .type = ParamType::kBool,
+                .default_value = false,
+                .help = "no key after the query (right = 0)"},
+               {.name = "left",
+                .type = ParamType::kInt,
+                .default_value = Index{-1},
+                .help = "keys before the query; -1 takes radius",
+                .min = -1},
+               {.name = "right",
+                .type = ParamType::kInt,
+                .default_value = Index{-1},
+                .help = "keys after the query; -1 takes radius",
+                .min = -1}},
+    .make = [](const Geometry& g,
+               const ParamValues& p) { return std::make_unique<SlidingWindow>(g, p); },
+    .examples = {{{"radius", Index{3}}, {"causal", true}},
+                 {{"radius", Index{5}}, {"left", Index{7}}, {"right", Index{2}}},
+                 {{"radius", Index{40}}}},
+});
+
+}  // namespace
+}  // namespace attnbench

@@ -1,0 +1,42 @@
+// The subcommands of `attnbench`. Each returns the process exit code; user mistakes are thrown
+// as InputError and become exit code 2 in main.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/experiment.hpp"
+#include "runner/sweep.hpp"
+
+namespace attnbench {
+
+struct RunArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  SweepOptions sweep;
+  std::string memory_limit;  // e.g. 8G, 512M; empty: the machine's available memory
+};
+
+struct MaskArgs {
+  std::string pattern;
+  Index seq_len = 0;
+  Index kv_len = 0;  // 0: seq_len
+  Index heads = 1;
+  Index head = 0;
+  Index block = 64;
+  std::vector<std::string> sets;
+  std::string npy, layout_npy;
+  bool all_heads = false;
+  bool ascii = false;
+};
+
+int run_command(const RunArgs& args);
+int report_command(const std::string& run_dir);
+int mask_command(const MaskArgs& args);
+int patterns_command(bool json);
+
+// "8G", "512M", "1024K" or plain bytes.
+std::int64_t parse_size(const std::string& text, const std::string& option);
+
+}  // namespace attnbench

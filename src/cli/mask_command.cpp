@@ -1,0 +1,144 @@
+// `attnbench mask`: one pattern's mask as a NumPy array, its tile layout, or a block view in
+// the terminal, without running anything.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "cli/commands.hpp"
+#include "config/expand.hpp"
+#include "core/layout.hpp"
+#include "core/registry.hpp"
+#include "report/npy.hpp"
+
+namespace attnbench {
+
+namespace {
+
+constexpr Index kMaxMaskBytes = Index{1} << 32;
+
+const PatternInfo& pattern_or_fail(const std::string& name) {
+  const PatternInfo* info = find_pattern(name);
+  if (info != nullptr) return *info;
+  std::vector<std::string> known;
+  for (const PatternInfo* p : all_patterns()) known.push_back(p->name);
+  const std::string near = closest_name(name, known);
+  throw InputError(SourceLocation{"mask", 0, 0}, "",
+                   fmt::format("unknown pattern '{}'{} (known: {})", name,
+                               near.empty() ? "" : fmt::format(", did you mean '{}'?", near),
+                               fmt::join(known, ", ")));
+}
+
+std::unique_ptr<Pattern> make_pattern(const PatternInfo& info, const Geometry& geometry,
+                                      const ParamValues& values) {
+  try {
+    return info.make(geometry, values);
+  } catch (const ParamError& e) {
+    throw InputError(SourceLocation{"--set " + e.param(), 0, 0}, e.param(), e.what());
+  }
+}
+
+std::vector<std::uint8_t> element_mask(const Pattern& pattern, int head) {
+  const Geometry& g = pattern.geometry();
+  std::vector<std::uint8_t> mask(static_cast<std::size_t>(g.q_len * g.kv_len));
+  for (Index r = 0; r < g.q_len; ++r) {
+    pattern.fill_row(head, r + g.q_offset, 0, g.kv_len, mask.data() + r * g.kv_len);
+  }
+  return mask;
+}
+
+// 0 empty, 1 partial, 2 full, per (head, q tile, kv tile).
+std::vector<std::uint8_t> tile_kinds(const BlockLayout& layout, Index heads) {
+  std::vector<std::uint8_t> kinds(static_cast<std::size_t>(heads * layout.q_tiles * layout.kv_tiles), 0);
+  for (Index h = 0; h < heads; ++h) {
+    for (Index qt = 0; qt < layout.q_tiles; ++qt) {
+      for (const LayoutTile& tile : layout.row(static_cast<int>(h), qt)) {
+        kinds[static_cast<std::size_t>((h * layout.q_tiles + qt) * layout.kv_tiles + tile.kv_tile)] =
+            static_cast<std::uint8_t>(tile.kind);
+      }
+    }
+  }
+  return kinds;
+}
+
+// At most 64 x 64 characters: '#' all full, '.' all empty, '+' anything else.
+void print_ascii(const BlockLayout& layout, const std::vector<std::uint8_t>& kinds, Index head) {
+  const Index step_q = std::max<Index>(1, (layout.q_tiles + 63) / 64);
+  const Index step_k = std::max<Index>(1, (layout.kv_tiles + 63) / 64);
+  fmt::print("head {}: {} x {} tiles of {}x{}, one character per {}x{} tiles ('#' full, '+' "
+             "partial, '.' empty)\n",
+             head, layout.q_tiles, layout.kv_tiles, layout.shape.block_q, layout.shape.block_kv,
+             step_q, step_k);
+  for (Index qt = 0; qt < layout.q_tiles; qt += step_q) {
+    std::string line;
+    for (Index kt = 0; kt < layout.kv_tiles; kt += step_k) {
+      bool any_full = false, any_empty = false, any_partial = false;
+      for (Index a = qt; a < std::min(qt + step_q, layout.q_tiles); ++a) {
+        for (Index b = kt; b < std::min(kt + step_k, layout.kv_tiles); ++b) {
+          const auto kind = static_cast<TileKind>(
+              kinds[static_cast<std::size_t>((head * layout.q_tiles + a) * layout.kv_tiles + b)]);
+          any_full |= kind == TileKind::kFull;
+          any_empty |= kind == TileKind::kEmpty;
+          any_partial |= kind == TileKind::kPartial;
+        }
+      }
+      line += (any_full && !any_empty && !any_partial) ? '#' : (!any_full && !any_partial) ? '.' : '+';
+    }
+    fmt::print("{}\n", line);
+  }
+}
+
+void check_args(const MaskArgs& args) {
+  auto bad = [](const std::string& option, const std::string& what) {
+    throw InputError(SourceLocation{option, 0, 0}, "", what);
+  };
+  if (args.seq_len < 1) bad("--seq-len", "expected a length of at least 1");
+  if (args.kv_len < 0) bad("--kv-len", "expected a length of at least 1");
+  if (args.heads < 1) bad("--heads", "expected at least 1 head");
+  if (args.head < 0 || args.head >= args.heads) bad("--head", "expected a head index below --heads");
+  if (args.block < 1) bad("--block", "expected a tile size of at least 1");
+  const Index kv = args.kv_len ? args.kv_len : args.seq_len;
+  const Index heads = args.all_heads ? args.heads : 1;
+  if (!args.npy.empty() && (args.seq_len > kMaxMaskBytes / kv || args.seq_len * kv > kMaxMaskBytes / heads)) {
+    bad("--npy", "the element mask would exceed 4 GiB; use --layout-npy or --ascii");
+  }
+}
+
+}  // namespace
+
+int mask_command(const MaskArgs& args) {
+  check_args(args);
+  const PatternInfo& info = pattern_or_fail(args.pattern);
+  std::vector<Override> overrides;
+  for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
+  const ParamValues values = params_from_overrides(info, overrides);
+  const Index kv_len = args.kv_len ? args.kv_len : args.seq_len;
+  const Geometry geometry = make_geometry(args.seq_len, kv_len, static_cast<int>(args.heads), values);
+  const std::unique_ptr<Pattern> pattern = make_pattern(info, geometry, values);
+  if (!args.npy.empty()) {
+    std::vector<std::uint8_t> data;
+    const Index first = args.all_heads ? 0 : args.head;
+    const Index last = args.all_heads ? args.heads : args.head + 1;
+    for (Index h = first; h < last; ++h) {
+      const std::vector<std::uint8_t> mask = element_mask(*pattern, static_cast<int>(h));
+      data.insert(data.end(), mask.begin(), mask.end());
+    }
+    std::vector<std::int64_t> shape = {args.seq_len, kv_len};
+    if (args.all_heads) shape.insert(shape.begin(), args.heads);
+    write_npy_u8(args.npy, shape, data);
+    fmt::print(stderr, "wrote {} (uint8 {})\n", args.npy, fmt::join(shape, "x"));
+  }
+  if (!args.layout_npy.empty() || args.ascii) {
+    const BlockLayout layout =
+        build_layout(*pattern, LayoutShape{args.seq_len, kv_len, args.block, args.block}, 2);
+    const std::vector<std::uint8_t> kinds = tile_kinds(layout, args.heads);
+    if (!args.layout_npy.empty()) {
+      write_npy_u8(args.layout_npy, {args.heads, layout.q_tiles, layout.kv_tiles}, kinds);
+      fmt::print(stderr, "wrote {} (uint8 {}x{}x{}: 0 empty, 1 partial, 2 full)\n", args.layout_npy,
+                 args.heads, layout.q_tiles, layout.kv_tiles);
+    }
+    if (args.ascii) print_ascii(layout, kinds, args.head);
+  }
+  return 0;
+}
+
+}  // namespace attnbench

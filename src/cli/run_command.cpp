@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include "cli/commands.hpp"
+#include "report/case_table.hpp"
+
+namespace attnbench {
+
+std::int64_t parse_size(const std::string& text, const std::string& option) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string suffix(end, text.data() + text.size());
+  const std::int64_t unit = suffix.empty() ? 1
+                            : suffix == "K" ? 1 << 10
+                            : suffix == "M" ? 1 << 20
+                            : suffix == "G" ? 1 << 30
+                                            : 0;
+  if (error != std::errc() || unit == 0 || value <= 0 || value > (std::int64_t{1} << 62) / unit) {
+    throw InputError(SourceLocation{option, 0, 0}, "",
+                     fmt::format("expected a size such as 8G, 512M or 1048576, got '{}'", text));
+  }
+  return value * unit;
+}
+
+int run_command(const RunArgs& args) {
+  std::vector<Override> overrides;
+  for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
+  const Experiment experiment = load_experiment(args.config, overrides);
+  SweepOptions options = args.sweep;
+  if (!args.memory_limit.empty()) options.memory_limit = parse_size(args.memory_limit, "--memory-limit");
+  return run_sweep(experiment, options);
+}
+
+int report_command(const std::string& run_dir) {
+  const std::string path = run_dir + "/results.jsonl";
+  if (!std::filesystem::exists(path)) {
+    throw InputError(SourceLocation{run_dir, 0, 0}, "", "no results.jsonl in this folder");
+  }
+  RunResults results;
+  try {
+    results = read_results(path);
+  } catch (const std::runtime_error& e) {
+    throw InputError(SourceLocation{path, 0, 0}, "", e.what());
+  }
+  write_case_tables(results, run_dir);
+  fmt::print("wrote {0}/table.md and {0}/table.csv from {1} records\n", run_dir, results.cases.size());
+  return 0;
+}
+
+}  // namespace attnbench

@@ -1,0 +1,34 @@
+// An experiment as the config describes it, expanded into cases (the cartesian product of its
+// axes and of each pattern's `sweep:`), every value validated before anything runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/yaml_source.hpp"
+#include "core/case.hpp"
+
+namespace attnbench {
+
+struct Experiment {
+  std::string name;
+  std::string config_path;
+  std::string config_hash;  // FNV-1a of the config text, with the overrides applied
+  std::vector<Override> overrides;
+  std::vector<Case> cases;
+};
+
+// Parses "KEY=VALUE" as given to --set; throws InputError when there is no '='.
+Override parse_override(const std::string& argument);
+
+// Loads, overrides, validates and expands a config file. Throws InputError on any mistake.
+Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides);
+
+// The same from text in memory; `source` names it in errors.
+Experiment load_experiment_text(const std::string& text, const std::string& source,
+                                const std::vector<Override>& overrides);
+
+// Applies one --set to a loaded document (creates missing map keys; list indices must exist).
+void apply_override(YAML::Node root, const Override& override_value, const YamlSource& source);
+
+}  // namespace attnbench

@@ -1,0 +1,64 @@
+// Reading YAML with positions: every value read through here that is wrong raises an InputError
+// naming the file, line, column and key, or the --set override it came from.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/params.hpp"
+
+namespace attnbench {
+
+struct Override {
+  std::string path;  // dotted key, e.g. shape.heads or patterns.0.params.radius
+  std::string text;  // the YAML value as typed
+};
+
+class YamlSource {
+ public:
+  YamlSource(std::string file, std::vector<Override> overrides)
+      : file_(std::move(file)), overrides_(std::move(overrides)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& message) const;
+
+  Index read_int(const YAML::Node& node, const std::string& key, Index min, Index max) const;
+  bool read_bool(const YAML::Node& node, const std::string& key) const;
+  double read_float(const YAML::Node& node, const std::string& key, double min, double max) const;
+  std::string read_string(const YAML::Node& node, const std::string& key) const;
+  std::string read_choice(const YAML::Node& node, const std::string& key,
+                          const std::vector<std::string>& choices) const;
+  IndexList read_int_list(const YAML::Node& node, const std::string& key, Index min,
+                          Index max) const;
+  // A sweep axis: one value or a list of values.
+  IndexList read_int_axis(const YAML::Node& node, const std::string& key, Index min,
+                          Index max) const;
+
+  // Rejects keys of `map` outside `known`, naming the closest known key.
+  void check_keys(const YAML::Node& map, const std::string& key,
+                  const std::vector<std::string>& known) const;
+  void require_map(const YAML::Node& node, const std::string& key) const;
+
+  // yaml-cpp keeps duplicate keys silently; this rejects them anywhere in the document.
+  void check_duplicates(const YAML::Node& node, const std::string& key) const;
+
+  const std::string& file() const { return file_; }
+
+ private:
+  SourceLocation locate(const YAML::Node& node, const std::string& key) const;
+
+  std::string file_;
+  std::vector<Override> overrides_;
+};
+
+// "radius" for "raduis" among {radius, causal}: the closest name within a small edit distance.
+std::string describe_node(const YAML::Node& node);
+
+std::string closest_name(const std::string& name, const std::vector<std::string>& known);
+
+std::string join_key(const std::string& parent, const std::string& child);
+
+}  // namespace attnbench

@@ -1,0 +1,49 @@
+// One cell of an experiment: a pattern with its parameters, a shape, lengths, tiles, an
+// executor and a thread count. Its id is canonical: the same case has the same id in any run,
+// and `attnbench run CONFIG --case ID` reruns exactly it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/params.hpp"
+
+namespace attnbench {
+
+struct PatternSpec {
+  std::string name;
+  ParamValues params;  // every declared parameter, defaults filled in
+};
+
+struct Shape {
+  Index batch = 1;
+  Index heads = 8;
+  Index kv_heads = 8;  // grouped-query attention when smaller than heads
+  Index head_dim = 64;
+};
+
+// How a case is measured; not part of its identity.
+struct Measurement {
+  int repetitions = 5;
+  int warmup = 1;
+  std::uint64_t seed = 42;
+  double tolerance = 1e-4;  // max abs error against the reference for `check` to pass
+  Index check_rows = 64;    // query rows per (batch, head) the check compares
+};
+
+struct Case {
+  PatternSpec pattern;
+  std::vector<std::string> param_order;  // declaration order, for the id
+  Shape shape;
+  Index q_len = 0;
+  Index kv_len = 0;
+  Index block_q = 64;
+  Index block_kv = 64;
+  std::string executor = "sparse";
+  int threads = 1;
+  Measurement measurement;
+
+  std::string id() const;
+};
+
+}  // namespace attnbench

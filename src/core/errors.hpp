@@ -1,0 +1,40 @@
+// The two kinds of user error: a bad value for a pattern parameter (raised by plugins, which do
+// not know where the value came from) and a located input error (raised by the config loader and
+// the command line, printed by main, exit code 2).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace attnbench {
+
+// A plugin rejects a parameter value (or the geometry it must work with).
+class ParamError : public std::invalid_argument {
+ public:
+  ParamError(std::string param, const std::string& message)
+      : std::invalid_argument(message), param_(std::move(param)) {}
+  const std::string& param() const { return param_; }
+
+ private:
+  std::string param_;
+};
+
+// Where a piece of user input came from: a file position, or a --set override.
+struct SourceLocation {
+  std::string source;  // a file path, or "--set KEY=VALUE"
+  int line = 0;        // 1-based; 0 when unknown
+  int column = 0;      // 1-based; 0 when unknown
+};
+
+class InputError : public std::runtime_error {
+ public:
+  InputError(SourceLocation where, std::string key, const std::string& message);
+  const SourceLocation& where() const { return where_; }
+  const std::string& key() const { return key_; }
+
+ private:
+  SourceLocation where_;
+  std::string key_;
+};
+
+}  // namespace attnbench

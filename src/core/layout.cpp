@@ -1,0 +1,159 @@
+#include "core/layout.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace attnbench {
+
+std::span<const LayoutTile> BlockLayout::row(int head, Index q_tile) const {
+  const Index index = layout_head(head) * q_tiles + q_tile;
+  return {tiles.data() + row_start[index], tiles.data() + row_start[index + 1]};
+}
+
+Index BlockLayout::q_tile_rows(Index q_tile) const {
+  return std::min(shape.block_q, shape.q_len - q_tile * shape.block_q);
+}
+
+Index BlockLayout::kv_tile_cols(Index kv_tile) const {
+  return std::min(shape.block_kv, shape.kv_len - kv_tile * shape.block_kv);
+}
+
+std::size_t BlockLayout::bytes() const {
+  return row_start.size() * sizeof(row_start[0]) + tiles.size() * sizeof(LayoutTile) +
+         masks.size();
+}
+
+namespace {
+
+Index ceil_div(Index a, Index b) { return (a + b - 1) / b; }
+
+// The key tiles touched by the pattern's candidate ranges, sorted and unique.
+std::vector<std::int32_t> candidate_tiles(const Pattern& pattern, int head, const TileRect& rows,
+                                          Index block_kv, Index kv_tiles) {
+  std::vector<std::int32_t> result;
+  for (const KeyRange& range : pattern.candidate_keys(head, rows.q_begin, rows.q_end)) {
+    const Index begin = std::max<Index>(range.begin, 0) / block_kv;
+    const Index end = std::min(ceil_div(std::max<Index>(range.end, 0), block_kv), kv_tiles);
+    for (Index t = begin; t < end; ++t) {
+      if (result.empty() || result.back() < t) result.push_back(static_cast<std::int32_t>(t));
+    }
+  }
+  return result;
+}
+
+// One query tile's row of the layout, built on its own so that rows build in parallel.
+struct RowBuild {
+  std::vector<LayoutTile> tiles;
+  std::vector<std::uint8_t> masks;
+};
+
+// Fills `mask` (block_q x block_kv) for the tile and returns its kind from the count.
+TileKind scan_tile(const Pattern& pattern, int head, const TileRect& tile, Index block_kv,
+                   std::uint8_t* mask) {
+  Index allowed = 0;
+  for (Index q = tile.q_begin; q < tile.q_end; ++q) {
+    std::uint8_t* out = mask + (q - tile.q_begin) * block_kv;
+    pattern.fill_row(head, q, tile.k_begin, tile.k_end, out);
+    for (Index k = 0; k < tile.k_end - tile.k_begin; ++k) allowed += out[k];
+  }
+  const Index area = (tile.q_end - tile.q_begin) * (tile.k_end - tile.k_begin);
+  if (allowed == 0) return TileKind::kEmpty;
+  return allowed == area ? TileKind::kFull : TileKind::kPartial;
+}
+
+RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLayout& layout) {
+  const LayoutShape& shape = layout.shape;
+  const Index offset = pattern.geometry().q_offset;
+  const Index row_begin = q_tile * shape.block_q;
+  TileRect rect{row_begin + offset, row_begin + layout.q_tile_rows(q_tile) + offset, 0, 0};
+  const std::size_t mask_size = static_cast<std::size_t>(shape.block_q * shape.block_kv);
+  std::vector<std::uint8_t> scratch(mask_size);
+  RowBuild row;
+  for (std::int32_t t : candidate_tiles(pattern, head, rect, shape.block_kv, layout.kv_tiles)) {
+    rect.k_begin = t * shape.block_kv;
+    rect.k_end = rect.k_begin + layout.kv_tile_cols(t);
+    std::optional<TileKind> kind = pattern.classify(head, rect);
+    if (kind == TileKind::kEmpty) continue;
+    if (kind == TileKind::kFull) {
+      row.tiles.push_back({t, TileKind::kFull, -1});
+      continue;
+    }
+    std::fill(scratch.begin(), scratch.end(), 0);
+    const TileKind scanned = scan_tile(pattern, head, rect, shape.block_kv, scratch.data());
+    if (scanned == TileKind::kEmpty) continue;
+    if (scanned == TileKind::kFull) {
+      row.tiles.push_back({t, TileKind::kFull, -1});
+      continue;
+    }
+    row.tiles.push_back({t, TileKind::kPartial, static_cast<std::int64_t>(row.masks.size())});
+    row.masks.insert(row.masks.end(), scratch.begin(), scratch.end());
+  }
+  return row;
+}
+
+// Concatenates the rows into the CSR arrays, moving mask offsets to their global place.
+void assemble(std::vector<RowBuild>& rows, BlockLayout& layout) {
+  layout.row_start.assign(rows.size() + 1, 0);
+  std::vector<std::int64_t> mask_start(rows.size() + 1, 0);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    layout.row_start[r + 1] = layout.row_start[r] + static_cast<std::int64_t>(rows[r].tiles.size());
+    mask_start[r + 1] = mask_start[r] + static_cast<std::int64_t>(rows[r].masks.size());
+  }
+  layout.tiles.resize(static_cast<std::size_t>(layout.row_start.back()));
+  layout.masks.resize(static_cast<std::size_t>(mask_start.back()));
+  const auto count = static_cast<std::int64_t>(rows.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t r = 0; r < count; ++r) {
+    RowBuild& row = rows[static_cast<std::size_t>(r)];
+    LayoutTile* out = layout.tiles.data() + layout.row_start[r];
+    for (LayoutTile tile : row.tiles) {
+      if (tile.kind == TileKind::kPartial) tile.mask_offset += mask_start[r];
+      *out++ = tile;
+    }
+    if (!row.masks.empty()) {
+      std::memcpy(layout.masks.data() + mask_start[r], row.masks.data(), row.masks.size());
+    }
+    row = RowBuild{};
+  }
+}
+
+}  // namespace
+
+BlockLayout build_layout(const Pattern& pattern, const LayoutShape& shape, int threads) {
+  BlockLayout layout;
+  layout.shape = shape;
+  layout.layout_heads = pattern.varies_by_head() ? pattern.geometry().heads : 1;
+  layout.q_tiles = ceil_div(shape.q_len, shape.block_q);
+  layout.kv_tiles = ceil_div(shape.kv_len, shape.block_kv);
+  const std::int64_t total_rows = layout.layout_heads * layout.q_tiles;
+  std::vector<RowBuild> rows(static_cast<std::size_t>(total_rows));
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+  for (std::int64_t r = 0; r < total_rows; ++r) {
+    const int head = static_cast<int>(r / layout.q_tiles);
+    rows[static_cast<std::size_t>(r)] = build_row(pattern, head, r % layout.q_tiles, layout);
+  }
+  assemble(rows, layout);
+  return layout;
+}
+
+std::vector<std::uint8_t> expand_layout(const BlockLayout& layout, int head) {
+  const LayoutShape& shape = layout.shape;
+  std::vector<std::uint8_t> mask(static_cast<std::size_t>(shape.q_len * shape.kv_len), 0);
+  for (Index qt = 0; qt < layout.q_tiles; ++qt) {
+    for (const LayoutTile& tile : layout.row(head, qt)) {
+      for (Index r = 0; r < layout.q_tile_rows(qt); ++r) {
+        std::uint8_t* out = mask.data() + (qt * shape.block_q + r) * shape.kv_len +
+                            tile.kv_tile * shape.block_kv;
+        const Index cols = layout.kv_tile_cols(tile.kv_tile);
+        if (tile.kind == TileKind::kFull) {
+          std::memset(out, 1, static_cast<std::size_t>(cols));
+        } else {
+          std::memcpy(out, layout.mask(tile) + r * shape.block_kv, static_cast<std::size_t>(cols));
+        }
+      }
+    }
+  }
+  return mask;
+}
+
+}  // namespace attnbench

@@ -1,0 +1,17 @@
+#include "core/pattern.hpp"
+
+namespace attnbench {
+
+void Pattern::fill_row(int head, Index q, Index k_begin, Index k_end, std::uint8_t* out) const {
+  for (Index k = k_begin; k < k_end; ++k) out[k - k_begin] = allows(head, q, k) ? 1 : 0;
+}
+
+std::vector<KeyRange> Pattern::candidate_keys(int, Index, Index) const {
+  return {KeyRange{0, geometry_.kv_len}};
+}
+
+std::optional<TileKind> Pattern::classify(int, const TileRect&) const { return std::nullopt; }
+
+std::optional<Index> Pattern::closed_form_pairs(int) const { return std::nullopt; }
+
+}  // namespace attnbench

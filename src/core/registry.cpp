@@ -1,0 +1,66 @@
+#include "core/registry.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+namespace attnbench {
+
+namespace {
+
+std::map<std::string, PatternInfo>& registry() {
+  static std::map<std::string, PatternInfo> patterns;
+  return patterns;
+}
+
+ParamSpec align_param() {
+  return ParamSpec{.name = "align",
+                   .type = ParamType::kChoice,
+                   .default_value = std::string("top_left"),
+                   .help = "where queries sit when q_len != kv_len: top_left (query i at "
+                           "position i) or bottom_right (at i + kv_len - q_len, as in decoding)",
+                   .choices = {"top_left", "bottom_right"}};
+}
+
+}  // namespace
+
+bool register_pattern(PatternInfo info) {
+  info.params.push_back(align_param());
+  std::string name = info.name;
+  if (!registry().emplace(name, std::move(info)).second) {
+    throw std::logic_error("pattern registered twice: " + name);
+  }
+  return true;
+}
+
+const PatternInfo* find_pattern(const std::string& name) {
+  auto it = registry().find(name);
+  return it == registry().end() ? nullptr : &it->second;
+}
+
+std::vector<const PatternInfo*> all_patterns() {
+  std::vector<const PatternInfo*> result;
+  for (const auto& [name, info] : registry()) result.push_back(&info);
+  return result;
+}
+
+ParamValues resolve_params(const PatternInfo& info,
+                           const std::vector<std::pair<std::string, ParamValue>>& overrides) {
+  ParamValues values;
+  for (const ParamSpec& spec : info.params) values.set(spec.name, spec.default_value);
+  for (const auto& [name, value] : overrides) {
+    if (!values.has(name)) throw std::logic_error("undeclared parameter " + name);
+    values.set(name, value);
+  }
+  return values;
+}
+
+Geometry make_geometry(Index q_len, Index kv_len, int heads, const ParamValues& values) {
+  const bool bottom_right = values.get_choice("align") == "bottom_right";
+  return Geometry{.q_len = q_len,
+                  .kv_len = kv_len,
+                  .heads = heads,
+                  .q_offset = bottom_right ? kv_len - q_len : 0};
+}
+
+}  // namespace attnbench

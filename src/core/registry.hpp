@@ -1,0 +1,41 @@
+// Where plugins register themselves: a plugin file ends with one `register_pattern({...})`
+// constant, so adding a pattern is one new file in patterns/ and nothing else.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/pattern.hpp"
+
+namespace attnbench {
+
+using PatternFactory =
+    std::function<std::unique_ptr<Pattern>(const Geometry&, const ParamValues&)>;
+
+struct PatternInfo {
+  std::string name;
+  std::string summary;            // one line: the rule, and the paper it comes from
+  std::vector<ParamSpec> params;  // `align` is added for every pattern by the registry
+  PatternFactory make;            // throws ParamError for values the geometry cannot take
+  // Parameter sets the conformance tests instantiate besides the defaults.
+  std::vector<std::vector<std::pair<std::string, ParamValue>>> examples;
+};
+
+// Registers a plugin; returns true so that a plugin can keep the result in a named constant.
+bool register_pattern(PatternInfo info);
+
+const PatternInfo* find_pattern(const std::string& name);
+
+// Every registered pattern, sorted by name.
+std::vector<const PatternInfo*> all_patterns();
+
+// The defaults of every declared parameter, overridden by `overrides` (names must be declared).
+ParamValues resolve_params(const PatternInfo& info,
+                           const std::vector<std::pair<std::string, ParamValue>>& overrides);
+
+// The geometry for a query and key length under the pattern's `align` parameter.
+Geometry make_geometry(Index q_len, Index kv_len, int heads, const ParamValues& values);
+
+}  // namespace attnbench

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <vector>
+
+#include "exec/executor.hpp"
+#include "exec/onednn_util.hpp"
+
+namespace attnbench {
+
+class DenseExecutor final : public Executor {
+ public:
+  DenseExecutor(const Problem& problem, const BlockLayout& layout);
+  void run(const Tensors& inputs, float* out) override;
+  std::string impl() const override { return impl_; }
+
+ private:
+  void apply_mask();
+  void zero_empty_rows();
+
+  Problem problem_;
+  const BlockLayout& layout_;
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+  std::vector<float> scores_;
+  dnnl::matmul qk_, pv_;
+  dnnl::softmax_forward softmax_;
+  memory::desc q_md_, kt_md_, s_md_, v_md_, o_md_, rows_md_;
+  std::vector<std::vector<Index>> empty_rows_;  // per layout head
+  std::string impl_;
+};
+
+}  // namespace attnbench

@@ -1,0 +1,30 @@
+// The executors the harness measures. The set is closed, so it is a plain factory, not a
+// registry. Construction does all preparation (primitives, buffers); run() is the timed region.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/layout.hpp"
+#include "exec/problem.hpp"
+
+namespace attnbench {
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Writes O [batch, heads, q_len, d]; rows with no allowed key get zeros.
+  virtual void run(const Tensors& inputs, float* out) = 0;
+  // The oneDNN implementation(s) the executor dispatched to.
+  virtual std::string impl() const = 0;
+};
+
+// Bytes the executor holds beyond Q, K, V, O and the layout (scores, tile buffers).
+std::size_t workspace_bytes(const std::string& executor, const Problem& problem,
+                            const LayoutShape& shape);
+
+// "dense" or "sparse". Throws std::invalid_argument for another name.
+std::unique_ptr<Executor> make_executor(const std::string& name, const Problem& problem,
+                                        const BlockLayout& layout);
+
+}  // namespace attnbench

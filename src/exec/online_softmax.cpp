@@ -1,0 +1,53 @@
+#include "exec/online_softmax.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "exec/fast_exp.hpp"
+
+namespace attnbench {
+
+void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows,
+                           std::int64_t cols) {
+  constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    float* s = scores + r * cols;
+    float chunk_max = kMinusInfinity;
+#pragma omp simd reduction(max : chunk_max)
+    for (std::int64_t c = 0; c < cols; ++c) chunk_max = std::fmax(chunk_max, s[c]);
+    const float old_max = state.max[r];
+    const float new_max = std::fmax(old_max, chunk_max);
+    if (new_max == kMinusInfinity) {  // nothing allowed yet: contribute nothing
+#pragma omp simd
+      for (std::int64_t c = 0; c < cols; ++c) s[c] = 0.0f;
+      continue;
+    }
+    float chunk_sum = 0.0f;
+#pragma omp simd reduction(+ : chunk_sum)
+    for (std::int64_t c = 0; c < cols; ++c) {
+      s[c] = fast_exp(s[c] - new_max);
+      chunk_sum += s[c];
+    }
+    if (new_max != old_max) {
+      const float alpha = fast_exp(old_max - new_max);
+      float* acc = state.acc + r * state.head_dim;
+#pragma omp simd
+      for (std::int64_t c = 0; c < state.head_dim; ++c) acc[c] *= alpha;
+      state.sum[r] *= alpha;
+      state.max[r] = new_max;
+    }
+    state.sum[r] += chunk_sum;
+  }
+}
+
+void online_softmax_finish(SoftmaxState state, std::int64_t rows, float* out) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float inverse = state.sum[r] > 0.0f ? 1.0f / state.sum[r] : 0.0f;
+    const float* acc = state.acc + r * state.head_dim;
+    float* o = out + r * state.head_dim;
+#pragma omp simd
+    for (std::int64_t c = 0; c < state.head_dim; ++c) o[c] = acc[c] * inverse;
+  }
+}
+
+}  // namespace attnbench

@@ -1,0 +1,34 @@
+#include "exec/problem.hpp"
+
+namespace attnbench {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+void fill_uniform(std::vector<float>& values, std::size_t count, std::uint64_t stream) {
+  values.resize(count);
+  const auto n = static_cast<std::int64_t>(count);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::uint64_t bits = splitmix64(stream ^ splitmix64(static_cast<std::uint64_t>(i)));
+    values[static_cast<std::size_t>(i)] = static_cast<float>(bits >> 40) * 0x1p-23f - 1.0f;
+  }
+}
+
+}  // namespace
+
+Tensors random_inputs(const Problem& problem, std::uint64_t seed) {
+  Tensors t;
+  fill_uniform(t.q, problem.q_elements(), splitmix64(seed * 3 + 0));
+  fill_uniform(t.k, problem.kv_elements(), splitmix64(seed * 3 + 1));
+  fill_uniform(t.v, problem.kv_elements(), splitmix64(seed * 3 + 2));
+  return t;
+}
+
+}  // namespace attnbench

@@ -1,0 +1,178 @@
+#include "exec/sparse.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "exec/online_softmax.hpp"
+
+namespace attnbench {
+
+namespace {
+
+// The two GEMMs of one (rows, cols) chunk shape with their memory objects, so that a call only
+// swaps data handles. Fixed shapes: oneDNN dispatches runtime-dimension matmuls to a slower
+// implementation.
+struct ChunkKernels {
+  dnnl::matmul qk, pv;
+  memory q, kt, scores, v, acc;
+  std::string impl;
+};
+
+ChunkKernels make_kernels(const dnnl::engine& engine, Index rows, Index cols, Index d) {
+  const memory::desc q_md = f32_desc({rows, d}, {d, 1});
+  const memory::desc kt_md = f32_desc({d, cols}, {1, d});
+  const memory::desc s_md = f32_desc({rows, cols}, {cols, 1});
+  const memory::desc v_md = f32_desc({cols, d}, {d, 1});
+  const memory::desc acc_md = f32_desc({rows, d}, {d, 1});
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  const auto qk = matmul_desc(engine, q_md, kt_md, s_md, scale, false);
+  const auto pv = matmul_desc(engine, s_md, v_md, acc_md, 1.0f, true);
+  auto handle = [&](const memory::desc& md) { return memory(md, engine, DNNL_MEMORY_NONE); };
+  return ChunkKernels{dnnl::matmul(qk),  dnnl::matmul(pv), handle(q_md),
+                      handle(kt_md),     handle(s_md),     handle(v_md),
+                      handle(acc_md),    impl_name(qk) + "+" + impl_name(pv)};
+}
+
+}  // namespace
+
+struct SparseExecutor::ThreadState {
+  dnnl::stream stream;
+  std::map<std::pair<Index, Index>, ChunkKernels> kernels;  // by (rows, cols)
+  std::vector<float> scores, max, sum, acc;
+};
+
+SparseExecutor::~SparseExecutor() = default;
+
+SparseExecutor::SparseExecutor(const Problem& problem, const BlockLayout& layout)
+    : problem_(problem), layout_(layout), engine_(dnnl::engine::kind::cpu, 0) {
+  plan_chunks();
+  plan_tasks();
+  std::set<std::pair<Index, Index>> shapes;
+  for (Index qt = 0; qt < layout.q_tiles; ++qt) {
+    for (int h = 0; h < layout.layout_heads; ++h) {
+      const std::int64_t row = h * layout.q_tiles + qt;
+      for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
+        shapes.emplace(layout.q_tile_rows(qt), chunks_[c].cols);
+      }
+    }
+  }
+  const Index d = problem.head_dim, block_q = layout.shape.block_q;
+  std::set<std::string> impls;
+  for (int t = 0; t < problem.threads; ++t) {
+    auto state = std::make_unique<ThreadState>();
+    state->stream = dnnl::stream(engine_);
+    for (const auto& [rows, cols] : shapes) {
+      state->kernels.emplace(std::pair{rows, cols}, make_kernels(engine_, rows, cols, d));
+      impls.insert(state->kernels.at({rows, cols}).impl);
+    }
+    state->scores.resize(static_cast<std::size_t>(block_q * kMaxChunkKeys));
+    state->max.resize(static_cast<std::size_t>(block_q));
+    state->sum.resize(static_cast<std::size_t>(block_q));
+    state->acc.resize(static_cast<std::size_t>(block_q * d));
+    threads_.push_back(std::move(state));
+  }
+  for (const std::string& name : impls) impl_ += (impl_.empty() ? "" : ",") + name;
+}
+
+// Merges each query tile's adjacent visited key tiles into chunks of at most kMaxChunkKeys.
+void SparseExecutor::plan_chunks() {
+  const Index rows_total = layout_.layout_heads * layout_.q_tiles;
+  const Index max_keys = std::max(kMaxChunkKeys, layout_.shape.block_kv);
+  chunk_start_.assign(static_cast<std::size_t>(rows_total + 1), 0);
+  for (Index row = 0; row < rows_total; ++row) {
+    const std::int64_t begin = layout_.row_start[row], end = layout_.row_start[row + 1];
+    for (std::int64_t t = begin; t < end; ++t) {
+      const LayoutTile& tile = layout_.tiles[t];
+      const Index k_begin = tile.kv_tile * layout_.shape.block_kv;
+      const Index cols = layout_.kv_tile_cols(tile.kv_tile);
+      const bool starts_new = t == begin || chunks_.back().k_begin + chunks_.back().cols != k_begin ||
+                              chunks_.back().cols + cols > max_keys;
+      if (starts_new) chunks_.push_back(Chunk{k_begin, 0, t, 0, false});
+      Chunk& chunk = chunks_.back();
+      chunk.cols += cols;
+      chunk.tile_count += 1;
+      chunk.has_partial = chunk.has_partial || tile.kind == TileKind::kPartial;
+    }
+    chunk_start_[static_cast<std::size_t>(row + 1)] = static_cast<std::int64_t>(chunks_.size());
+  }
+}
+
+void SparseExecutor::plan_tasks() {
+  for (Index b = 0; b < problem_.batch; ++b) {
+    for (Index h = 0; h < problem_.heads; ++h) {
+      for (Index qt = 0; qt < layout_.q_tiles; ++qt) {
+        const Index row = layout_.layout_head(static_cast<int>(h)) * layout_.q_tiles + qt;
+        Index cost = 1;
+        for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
+          cost += chunks_[c].cols;
+        }
+        tasks_.push_back(Task{b, h, qt, cost * layout_.q_tile_rows(qt)});
+      }
+    }
+  }
+  std::stable_sort(tasks_.begin(), tasks_.end(),
+                   [](const Task& a, const Task& b) { return a.cost > b.cost; });
+}
+
+void SparseExecutor::apply_masks(const Chunk& chunk, Index rows, float* scores) const {
+  constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
+  const Index block_kv = layout_.shape.block_kv;
+  for (std::int32_t i = 0; i < chunk.tile_count; ++i) {
+    const LayoutTile& tile = layout_.tiles[chunk.first_tile + i];
+    if (tile.kind != TileKind::kPartial) continue;
+    const Index offset = tile.kv_tile * block_kv - chunk.k_begin;
+    const Index cols = layout_.kv_tile_cols(tile.kv_tile);
+    for (Index r = 0; r < rows; ++r) {
+      const std::uint8_t* bits = layout_.mask(tile) + r * block_kv;
+      float* s = scores + r * chunk.cols + offset;
+#pragma omp simd
+      for (Index c = 0; c < cols; ++c) s[c] = bits[c] ? s[c] : kMinusInfinity;
+    }
+  }
+}
+
+void SparseExecutor::run_task(const Task& task, ThreadState& state, const Tensors& in,
+                              float* out) const {
+  const Index d = problem_.head_dim;
+  const Index rows = layout_.q_tile_rows(task.q_tile);
+  const Index q_row0 = task.q_tile * layout_.shape.block_q;
+  float* q = const_cast<float*>(in.q.data()) + q_offset(problem_, task.batch, task.head) + q_row0 * d;
+  float* k = const_cast<float*>(in.k.data()) + kv_offset(problem_, task.batch, task.head);
+  float* v = const_cast<float*>(in.v.data()) + kv_offset(problem_, task.batch, task.head);
+  std::fill_n(state.max.begin(), rows, -std::numeric_limits<float>::infinity());
+  std::fill_n(state.sum.begin(), rows, 0.0f);
+  std::fill_n(state.acc.begin(), rows * d, 0.0f);
+  const SoftmaxState softmax{state.max.data(), state.sum.data(), state.acc.data(), d};
+  const Index row = layout_.layout_head(static_cast<int>(task.head)) * layout_.q_tiles + task.q_tile;
+  for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
+    const Chunk& chunk = chunks_[c];
+    ChunkKernels& kern = state.kernels.at({rows, chunk.cols});
+    kern.q.set_data_handle(q);
+    kern.kt.set_data_handle(k + chunk.k_begin * d);
+    kern.scores.set_data_handle(state.scores.data());
+    kern.qk.execute(state.stream, {{DNNL_ARG_SRC, kern.q}, {DNNL_ARG_WEIGHTS, kern.kt},
+                                   {DNNL_ARG_DST, kern.scores}});
+    if (chunk.has_partial) apply_masks(chunk, rows, state.scores.data());
+    online_softmax_update(softmax, state.scores.data(), rows, chunk.cols);
+    kern.v.set_data_handle(v + chunk.k_begin * d);
+    kern.acc.set_data_handle(state.acc.data());
+    kern.pv.execute(state.stream, {{DNNL_ARG_SRC, kern.scores}, {DNNL_ARG_WEIGHTS, kern.v},
+                                   {DNNL_ARG_DST, kern.acc}});
+  }
+  online_softmax_finish(softmax, rows, out + q_offset(problem_, task.batch, task.head) + q_row0 * d);
+}
+
+void SparseExecutor::run(const Tensors& in, float* out) {
+  const auto count = static_cast<std::int64_t>(tasks_.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(problem_.threads)
+  for (std::int64_t i = 0; i < count; ++i) {
+    ThreadState& state = *threads_[static_cast<std::size_t>(omp_get_thread_num())];
+    run_task(tasks_[static_cast<std::size_t>(i)], state, in, out);
+  }
+}
+
+}  // namespace attnbench

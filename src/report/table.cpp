@@ -1,0 +1,98 @@
+#include "report/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace attnbench {
+
+namespace {
+
+bool right(const Table& t, std::size_t column) {
+  return column < t.right_aligned.size() && t.right_aligned[column];
+}
+
+std::string pad(const std::string& text, std::size_t width, bool align_right) {
+  const std::string fill(width > text.size() ? width - text.size() : 0, ' ');
+  return align_right ? fill + text : text + fill;
+}
+
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string latex_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '_': case '&': case '%': case '#': case '$': case '{': case '}':
+        out += '\\';
+        out += c;
+        break;
+      case '~': out += "\\textasciitilde{}"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      case '\\': out += "\\textbackslash{}"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const Table& t) {
+  std::vector<std::size_t> width(t.headers.size(), 3);
+  for (std::size_t c = 0; c < t.headers.size(); ++c) width[c] = std::max(width[c], t.headers[c].size());
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) {
+      width[c] = std::max(width[c], row[c].size());
+    }
+  }
+  std::string out = "|";
+  for (std::size_t c = 0; c < t.headers.size(); ++c) out += " " + pad(t.headers[c], width[c], right(t, c)) + " |";
+  out += "\n|";
+  for (std::size_t c = 0; c < t.headers.size(); ++c) {
+    out += right(t, c) ? " " + std::string(width[c] - 1, '-') + ": |"
+                       : " " + std::string(width[c], '-') + " |";
+  }
+  out += "\n";
+  for (const auto& row : t.rows) {
+    out += "|";
+    for (std::size_t c = 0; c < t.headers.size(); ++c) {
+      out += " " + pad(c < row.size() ? row[c] : "", width[c], right(t, c)) + " |";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string render_csv(const Table& t) {
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? "," : "") + csv_cell(cells[c]);
+    out += "\n";
+  };
+  line(t.headers);
+  for (const auto& row : t.rows) line(row);
+  return out;
+}
+
+std::string render_latex(const Table& t, const std::string& caption) {
+  std::string spec;
+  for (std::size_t c = 0; c < t.headers.size(); ++c) spec += right(t, c) ? 'r' : 'l';
+  std::string out = fmt::format("\\begin{{table}}[ht]\n\\centering\n\\small\n\\begin{{tabular}}{{{}}}\n\\toprule\n", spec);
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? " & " : "") + latex_cell(cells[c]);
+    out += " \\\\\n";
+  };
+  line(t.headers);
+  out += "\\midrule\n";
+  for (const auto& row : t.rows) line(row);
+  out += fmt::format("\\bottomrule\n\\end{{tabular}}\n\\caption{{{}}}\n\\end{{table}}\n", latex_cell(caption));
+  return out;
+}
+
+}  // namespace attnbench

@@ -1,0 +1,101 @@
+// The raw results: one context record per run and one record per case. Plain structs; the
+// JSON Lines file is their one canonical form, and every table is a view of it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attnbench {
+
+using Json = nlohmann::ordered_json;
+
+struct LatencyMs {
+  double median = 0, min = 0, max = 0, mean = 0, stddev = 0;
+  int repetitions = 0;
+};
+
+struct FlopCounts {
+  std::int64_t useful = 0;    // 4 * head_dim per allowed (query, key) pair
+  std::int64_t executed = 0;  // 4 * head_dim per pair the executor computed
+  std::int64_t dense = 0;     // 4 * head_dim * q_len * kv_len per head
+};
+
+struct DensityFigures {
+  double element = 0;  // allowed pairs / (q_len * kv_len)
+  double tile = 0;     // visited tiles / all tiles
+  double waste = 0;    // 1 - useful / executed
+};
+
+struct MemoryFigures {
+  std::int64_t analytic_bytes = 0;  // inputs, output, workspace, layout
+  std::int64_t peak_rss_bytes = 0;  // measured peak resident size while the case ran
+};
+
+struct AccuracyFigures {
+  double max_abs_err = 0;
+  double max_rel_err = 0;  // max abs error / max |reference value|
+  std::int64_t rows_checked = 0;
+};
+
+struct MaskFigures {
+  std::int64_t allowed_pairs = 0;  // summed over heads (one batch item)
+  std::optional<std::int64_t> closed_form_pairs;
+  std::int64_t min_keys = 0, max_keys = 0;  // keys per query row
+  double mean_keys = 0;
+  std::int64_t empty_rows = 0;  // query rows with no allowed key (output zero), over heads
+  std::int64_t visited_tiles = 0, partial_tiles = 0, total_tiles = 0;
+  std::int64_t layout_bytes = 0;
+};
+
+struct CaseRecord {
+  std::string id, pattern;
+  Json params = Json::object();
+  std::int64_t batch = 0, heads = 0, kv_heads = 0, q_len = 0, kv_len = 0, head_dim = 0;
+  std::int64_t block_q = 0, block_kv = 0;
+  std::string executor, impl;
+  int threads = 0;
+  std::string status, message;  // passed | failed | skipped | error
+  std::optional<LatencyMs> latency_ms;
+  double layout_ms = 0;
+  FlopCounts flops;
+  std::optional<double> gflops_useful;
+  std::optional<double> gemm_fraction;  // gflops_useful / the context's gemm_gflops
+  DensityFigures density;
+  MemoryFigures memory;
+  std::optional<AccuracyFigures> accuracy;
+  MaskFigures mask;
+};
+
+struct RunContext {
+  std::string attnbench_version, experiment, started_utc;
+  std::string cpu_model;
+  std::vector<std::string> cpu_flags;
+  int cores = 0;
+  std::vector<int> threads;
+  std::string onednn_version, compiler, git_commit, hostname;
+  std::string config_path, config_hash, command_line, mode;
+  std::uint64_t seed = 0;
+  std::map<std::string, double> gemm_gflops;  // by thread count
+};
+
+Json to_json(const CaseRecord& record);
+Json to_json(const RunContext& context);
+CaseRecord case_from_json(const Json& json);
+RunContext context_from_json(const Json& json);
+
+// A run's records: the context line, then the cases in the order they finished.
+struct RunResults {
+  RunContext context;
+  std::vector<CaseRecord> cases;
+  int torn_lines = 0;  // a last line cut short by a killed process, ignored
+};
+
+// Reads results.jsonl. Throws std::runtime_error naming the line when a complete line is bad.
+RunResults read_results(const std::string& path);
+
+}  // namespace attnbench

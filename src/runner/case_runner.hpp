@@ -1,0 +1,26 @@
+// Runs one case: memory guard, layout (timed), inputs, executor, check against the reference,
+// timing. Every outcome, failures and library errors included, becomes the record's status.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/case.hpp"
+#include "results/record.hpp"
+
+namespace attnbench {
+
+struct CaseOptions {
+  bool check = true;
+  bool perf = true;
+  std::optional<std::int64_t> memory_limit;  // default: the machine's available memory
+  std::map<std::string, double> gemm_gflops;  // by thread count, for gemm_fraction
+};
+
+CaseRecord run_case(const Case& c, const CaseOptions& options);
+
+// The record's identifying fields, before anything runs.
+CaseRecord describe_case(const Case& c);
+
+}  // namespace attnbench

@@ -1,0 +1,33 @@
+#include "runner/results_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace attnbench {
+
+ResultsFile::ResultsFile(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+}
+
+ResultsFile::~ResultsFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void ResultsFile::append_line(const std::string& line) {
+  const std::string whole = line + "\n";
+  std::size_t written = 0;
+  while (written < whole.size()) {
+    const ssize_t n = ::write(fd_, whole.data() + written, whole.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+    written += static_cast<std::size_t>(n);
+  }
+  ::fdatasync(fd_);
+}
+
+}  // namespace attnbench

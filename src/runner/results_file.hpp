@@ -1,0 +1,23 @@
+// Appends whole lines to results.jsonl: each record is one write(2) of a complete line, flushed
+// as the case finishes, so a killed run leaves every finished case and at most one torn line.
+#pragma once
+
+#include <string>
+
+namespace attnbench {
+
+class ResultsFile {
+ public:
+  explicit ResultsFile(const std::string& path);
+  ~ResultsFile();
+  ResultsFile(const ResultsFile&) = delete;
+  ResultsFile& operator=(const ResultsFile&) = delete;
+
+  void append_line(const std::string& line);
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+}  // namespace attnbench

@@ -1,0 +1,137 @@
+#include "runner/sweep.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <set>
+
+#include "exec/gemm_rate.hpp"
+#include "measure/environment.hpp"
+#include "report/case_table.hpp"
+#include "runner/case_runner.hpp"
+#include "runner/results_file.hpp"
+
+namespace attnbench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<const Case*> select_cases(const Experiment& experiment, const SweepOptions& options) {
+  std::vector<const Case*> selected;
+  for (const Case& c : experiment.cases) {
+    if (!options.case_id || c.id() == *options.case_id) selected.push_back(&c);
+  }
+  if (selected.empty()) {
+    throw InputError(SourceLocation{"--case", 0, 0}, "",
+                     fmt::format("no case of {} has the id '{}' (see --mode list)",
+                                 experiment.config_path, options.case_id.value_or("")));
+  }
+  return selected;
+}
+
+std::string onednn_version() {
+  const dnnl_version_t* v = dnnl_version();
+  return fmt::format("{}.{}.{} ({})", v->major, v->minor, v->patch, v->hash);
+}
+
+RunContext make_context(const Experiment& experiment, const SweepOptions& options,
+                        const std::vector<const Case*>& cases) {
+  const Environment env = read_environment();
+  RunContext c;
+  c.attnbench_version = ATTNBENCH_VERSION;
+  c.experiment = experiment.name;
+  c.started_utc = utc_timestamp();
+  c.cpu_model = env.cpu_model, c.cpu_flags = env.cpu_flags, c.cores = env.cores;
+  std::set<int> threads;
+  for (const Case* k : cases) threads.insert(k->threads);
+  c.threads.assign(threads.begin(), threads.end());
+  c.onednn_version = onednn_version();
+  c.compiler = env.compiler, c.git_commit = env.git_commit, c.hostname = env.hostname;
+  c.config_path = experiment.config_path, c.config_hash = experiment.config_hash;
+  c.command_line = options.command_line, c.mode = options.mode;
+  c.seed = cases.front()->measurement.seed;
+  if (options.mode == "perf" || options.mode == "all") {
+    for (int t : c.threads) {
+      spdlog::info("measuring the GEMM rate on {} thread(s)", t);
+      c.gemm_gflops[std::to_string(t)] = measure_gemm_gflops(t, 5);
+    }
+  }
+  return c;
+}
+
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), start_(Clock::now()), tty_(isatty(2)) {}
+
+  void starting(std::size_t index, const std::string& id) const {
+    if (!tty_) return;
+    const double elapsed = seconds();
+    const double eta = index == 0 ? 0 : elapsed / static_cast<double>(index) *
+                                            static_cast<double>(total_ - index);
+    fmt::print(stderr, "\r\033[K[{}/{}] {}  elapsed {:.0f}s  remaining ~{:.0f}s", index + 1,
+               total_, id, elapsed, eta);
+    std::fflush(stderr);
+  }
+
+  void finished(std::size_t index, const CaseRecord& r) const {
+    if (tty_) fmt::print(stderr, "\r\033[K");
+    const std::string latency = r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
+    const std::string why = r.message.empty() ? "" : ": " + r.message;
+    if (r.status == "passed" || r.status == "skipped") {
+      spdlog::info("[{}/{}] {} {}{}{}", index + 1, total_, r.status, r.id, latency, why);
+    } else {
+      spdlog::error("[{}/{}] {} {}{}", index + 1, total_, r.status, r.id, why);
+    }
+  }
+
+ private:
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  std::size_t total_;
+  Clock::time_point start_;
+  bool tty_;
+};
+
+std::string default_out_dir(const Experiment& experiment) {
+  return fmt::format("results/{}/{}", experiment.name, utc_folder_stamp());
+}
+
+}  // namespace
+
+int run_sweep(const Experiment& experiment, const SweepOptions& options) {
+  const std::vector<const Case*> cases = select_cases(experiment, options);
+  if (options.mode == "list") {
+    for (const Case* c : cases) fmt::print("{}\n", c->id());
+    return 0;
+  }
+  const std::string dir = options.out_dir.empty() ? default_out_dir(experiment) : options.out_dir;
+  std::filesystem::create_directories(dir);
+  const RunContext context = make_context(experiment, options, cases);
+  ResultsFile file(dir + "/results.jsonl");
+  file.append_line(to_json(context).dump());
+  CaseOptions case_options{.check = options.mode != "perf",
+                           .perf = options.mode != "check",
+                           .memory_limit = options.memory_limit,
+                           .gemm_gflops = context.gemm_gflops};
+  const Progress progress(cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    progress.starting(i, cases[i]->id());
+    const CaseRecord record = run_case(*cases[i], case_options);
+    file.append_line(to_json(record).dump());
+    progress.finished(i, record);
+  }
+  const RunResults results = read_results(dir + "/results.jsonl");
+  fmt::print("{}", write_case_tables(results, dir));
+  std::map<std::string, int> counts;
+  for (const CaseRecord& r : results.cases) ++counts[r.status];
+  fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n",
+             counts["passed"], counts["failed"], counts["skipped"], counts["error"], dir);
+  return counts["failed"] + counts["error"] > 0 ? 1 : 0;
+}
+
+}  // namespace attnbench

@@ -1,0 +1,23 @@
+// Runs an experiment's cases into a results folder: the context line, one record per case
+// appended as it finishes, then the tables and a summary.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "config/experiment.hpp"
+
+namespace attnbench {
+
+struct SweepOptions {
+  std::string mode = "all";  // list | check | perf | all
+  std::string out_dir;       // empty: results/<experiment>/<UTC time>
+  std::optional<std::string> case_id;
+  std::optional<std::int64_t> memory_limit;
+  std::string command_line;
+};
+
+// Returns the exit code: 0 when every case passed or was skipped, 1 otherwise.
+int run_sweep(const Experiment& experiment, const SweepOptions& options);
+
+}  // namespace attnbench

@@ -1,8 +1,8 @@
 // attnbench: the command line. Exit codes: 0 every case passed or was skipped; 1 a case failed
 // or hit an error; 2 bad input (nothing was run).
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 
@@ -20,9 +20,11 @@ void add_run(CLI::App& app, RunArgs& args) {
   CLI::App* run = app.add_subcommand("run", "run a sweep from a YAML config");
   run->add_option("config", args.config, "the experiment's YAML file")->required();
   run->add_option("--set", args.sets, "override a config value: a dotted KEY=VALUE (YAML value)");
-  run->add_option("--out", args.sweep.out_dir, "results folder (default results/<experiment>/<UTC time>)");
-  run->add_option("--mode", args.sweep.mode, "list: print case ids; check: compare with the "
-                                             "reference; perf: time; all: check, then time")
+  run->add_option("--out", args.sweep.out_dir,
+                  "results folder (default results/<experiment>/<UTC time>)");
+  run->add_option("--mode", args.sweep.mode,
+                  "list: print case ids; check: compare with the "
+                  "reference; perf: time; all: check, then time")
       ->check(CLI::IsMember({"list", "check", "perf", "all"}));
   run->add_option("--case", args.sweep.case_id, "run only the case with this id");
   run->add_option("--memory-limit", args.memory_limit,
@@ -31,7 +33,8 @@ void add_run(CLI::App& app, RunArgs& args) {
 
 void add_mask(CLI::App& app, MaskArgs& args) {
   CLI::App* mask = app.add_subcommand("mask", "export one pattern's mask or tile layout");
-  mask->add_option("pattern", args.pattern, "a registered pattern (see `attnbench patterns`)")->required();
+  mask->add_option("pattern", args.pattern, "a registered pattern (see `attnbench patterns`)")
+      ->required();
   mask->add_option("--seq-len", args.seq_len, "query length")->required();
   mask->add_option("--kv-len", args.kv_len, "key length (default: the query length)");
   mask->add_option("--heads", args.heads, "number of heads");
@@ -39,8 +42,9 @@ void add_mask(CLI::App& app, MaskArgs& args) {
   mask->add_option("--set", args.sets, "a pattern parameter, NAME=VALUE");
   mask->add_option("--npy", args.npy, "write the element mask as uint8 [q_len, kv_len]");
   mask->add_flag("--all-heads", args.all_heads, "with --npy: uint8 [heads, q_len, kv_len]");
-  mask->add_option("--layout-npy", args.layout_npy,
-                   "write the tile layout as uint8 [heads, q_tiles, kv_tiles]: 0 empty, 1 partial, 2 full");
+  mask->add_option(
+      "--layout-npy", args.layout_npy,
+      "write the tile layout as uint8 [heads, q_tiles, kv_tiles]: 0 empty, 1 partial, 2 full");
   mask->add_option("--block", args.block, "tile size for --layout-npy and --ascii (default 64)");
   mask->add_flag("--ascii", args.ascii, "print a block view of the mask");
 }
@@ -66,7 +70,8 @@ int main(int argc, char** argv) {
   add_run(app, run);
   std::string report_dir;
   app.add_subcommand("report", "regenerate a run's tables from its results.jsonl")
-      ->add_option("run_dir", report_dir, "the run's folder")->required();
+      ->add_option("run_dir", report_dir, "the run's folder")
+      ->required();
   MaskArgs mask;
   add_mask(app, mask);
   bool json = false;
@@ -83,8 +88,9 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("attnbench");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("[%H:%M:%S %^%l%$] %v");
-  spdlog::set_level(quiet ? spdlog::level::err
-                          : verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_level(quiet           ? spdlog::level::err
+                    : verbosity > 0 ? spdlog::level::debug
+                                    : spdlog::level::info);
   try {
     return dispatch(app, run, mask, report_dir, json);
   } catch (const InputError& e) {

@@ -48,12 +48,13 @@ std::vector<std::uint8_t> element_mask(const Pattern& pattern, int head) {
 
 // 0 empty, 1 partial, 2 full, per (head, q tile, kv tile).
 std::vector<std::uint8_t> tile_kinds(const BlockLayout& layout, Index heads) {
-  std::vector<std::uint8_t> kinds(static_cast<std::size_t>(heads * layout.q_tiles * layout.kv_tiles), 0);
+  std::vector<std::uint8_t> kinds(
+      static_cast<std::size_t>(heads * layout.q_tiles * layout.kv_tiles), 0);
   for (Index h = 0; h < heads; ++h) {
     for (Index qt = 0; qt < layout.q_tiles; ++qt) {
       for (const LayoutTile& tile : layout.row(static_cast<int>(h), qt)) {
-        kinds[static_cast<std::size_t>((h * layout.q_tiles + qt) * layout.kv_tiles + tile.kv_tile)] =
-            static_cast<std::uint8_t>(tile.kind);
+        kinds[static_cast<std::size_t>((h * layout.q_tiles + qt) * layout.kv_tiles +
+                                       tile.kv_tile)] = static_cast<std::uint8_t>(tile.kind);
       }
     }
   }
@@ -64,10 +65,11 @@ std::vector<std::uint8_t> tile_kinds(const BlockLayout& layout, Index heads) {
 void print_ascii(const BlockLayout& layout, const std::vector<std::uint8_t>& kinds, Index head) {
   const Index step_q = std::max<Index>(1, (layout.q_tiles + 63) / 64);
   const Index step_k = std::max<Index>(1, (layout.kv_tiles + 63) / 64);
-  fmt::print("head {}: {} x {} tiles of {}x{}, one character per {}x{} tiles ('#' full, '+' "
-             "partial, '.' empty)\n",
-             head, layout.q_tiles, layout.kv_tiles, layout.shape.block_q, layout.shape.block_kv,
-             step_q, step_k);
+  fmt::print(
+      "head {}: {} x {} tiles of {}x{}, one character per {}x{} tiles ('#' full, '+' "
+      "partial, '.' empty)\n",
+      head, layout.q_tiles, layout.kv_tiles, layout.shape.block_q, layout.shape.block_kv, step_q,
+      step_k);
   for (Index qt = 0; qt < layout.q_tiles; qt += step_q) {
     std::string line;
     for (Index kt = 0; kt < layout.kv_tiles; kt += step_k) {
@@ -81,7 +83,9 @@ void print_ascii(const BlockLayout& layout, const std::vector<std::uint8_t>& kin
           any_partial |= kind == TileKind::kPartial;
         }
       }
-      line += (any_full && !any_empty && !any_partial) ? '#' : (!any_full && !any_partial) ? '.' : '+';
+      line += (any_full && !any_empty && !any_partial) ? '#'
+              : (!any_full && !any_partial)            ? '.'
+                                                       : '+';
     }
     fmt::print("{}\n", line);
   }
@@ -94,11 +98,13 @@ void check_args(const MaskArgs& args) {
   if (args.seq_len < 1) bad("--seq-len", "expected a length of at least 1");
   if (args.kv_len < 0) bad("--kv-len", "expected a length of at least 1");
   if (args.heads < 1) bad("--heads", "expected at least 1 head");
-  if (args.head < 0 || args.head >= args.heads) bad("--head", "expected a head index below --heads");
+  if (args.head < 0 || args.head >= args.heads)
+    bad("--head", "expected a head index below --heads");
   if (args.block < 1) bad("--block", "expected a tile size of at least 1");
   const Index kv = args.kv_len ? args.kv_len : args.seq_len;
   const Index heads = args.all_heads ? args.heads : 1;
-  if (!args.npy.empty() && (args.seq_len > kMaxMaskBytes / kv || args.seq_len * kv > kMaxMaskBytes / heads)) {
+  if (!args.npy.empty() &&
+      (args.seq_len > kMaxMaskBytes / kv || args.seq_len * kv > kMaxMaskBytes / heads)) {
     bad("--npy", "the element mask would exceed 4 GiB; use --layout-npy or --ascii");
   }
 }
@@ -112,7 +118,8 @@ int mask_command(const MaskArgs& args) {
   for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
   const ParamValues values = params_from_overrides(info, overrides);
   const Index kv_len = args.kv_len ? args.kv_len : args.seq_len;
-  const Geometry geometry = make_geometry(args.seq_len, kv_len, static_cast<int>(args.heads), values);
+  const Geometry geometry =
+      make_geometry(args.seq_len, kv_len, static_cast<int>(args.heads), values);
   const std::unique_ptr<Pattern> pattern = make_pattern(info, geometry, values);
   if (!args.npy.empty()) {
     std::vector<std::uint8_t> data;

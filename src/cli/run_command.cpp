@@ -12,7 +12,7 @@ std::int64_t parse_size(const std::string& text, const std::string& option) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string suffix(end, text.data() + text.size());
-  const std::int64_t unit = suffix.empty() ? 1
+  const std::int64_t unit = suffix.empty()  ? 1
                             : suffix == "K" ? 1 << 10
                             : suffix == "M" ? 1 << 20
                             : suffix == "G" ? 1 << 30
@@ -29,7 +29,8 @@ int run_command(const RunArgs& args) {
   for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
   const Experiment experiment = load_experiment(args.config, overrides);
   SweepOptions options = args.sweep;
-  if (!args.memory_limit.empty()) options.memory_limit = parse_size(args.memory_limit, "--memory-limit");
+  if (!args.memory_limit.empty())
+    options.memory_limit = parse_size(args.memory_limit, "--memory-limit");
   return run_sweep(experiment, options);
 }
 
@@ -45,7 +46,8 @@ int report_command(const std::string& run_dir) {
     throw InputError(SourceLocation{path, 0, 0}, "", e.what());
   }
   write_case_tables(results, run_dir);
-  fmt::print("wrote {0}/table.md and {0}/table.csv from {1} records\n", run_dir, results.cases.size());
+  fmt::print("wrote {0}/table.md and {0}/table.csv from {1} records\n", run_dir,
+             results.cases.size());
   return 0;
 }
 

@@ -15,13 +15,17 @@ const std::vector<std::string> kEntryKeys = {"name", "params", "sweep"};
 ParamValue read_param(const YamlSource& src, const YAML::Node& node, const std::string& key,
                       const ParamSpec& spec) {
   switch (spec.type) {
-    case ParamType::kBool: return src.read_bool(node, key);
-    case ParamType::kInt: return src.read_int(node, key, spec.min, spec.max);
+    case ParamType::kBool:
+      return src.read_bool(node, key);
+    case ParamType::kInt:
+      return src.read_int(node, key, spec.min, spec.max);
     case ParamType::kFloat:
       return src.read_float(node, key, static_cast<double>(spec.min),
                             static_cast<double>(spec.max));
-    case ParamType::kChoice: return src.read_choice(node, key, spec.choices);
-    case ParamType::kIntList: return src.read_int_list(node, key, spec.min, spec.max);
+    case ParamType::kChoice:
+      return src.read_choice(node, key, spec.choices);
+    case ParamType::kIntList:
+      return src.read_int_list(node, key, spec.min, spec.max);
   }
   src.fail(node, key, "unsupported parameter type");
 }
@@ -75,7 +79,8 @@ PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std
     for (auto it = params.begin(); it != params.end(); ++it) {
       const std::string pname = it->first.Scalar();
       const std::string pkey = join_key(params_key, pname);
-      entry.fixed.emplace_back(pname, read_param(src, it->second, pkey, spec_of(*entry.info, pname)));
+      entry.fixed.emplace_back(pname,
+                               read_param(src, it->second, pkey, spec_of(*entry.info, pname)));
       entry.origin[pname] = {it->second, pkey};
     }
   }
@@ -133,8 +138,8 @@ void validate_case(const YamlSource& src, const PatternEntry& entry, const Case&
              "kv_len x head_dim too large)");
   }
   try {
-    const Geometry geometry = make_geometry(c.q_len, c.kv_len, static_cast<int>(c.shape.heads),
-                                            c.pattern.params);
+    const Geometry geometry =
+        make_geometry(c.q_len, c.kv_len, static_cast<int>(c.shape.heads), c.pattern.params);
     entry.info->make(geometry, c.pattern.params);
   } catch (const ParamError& e) {
     auto it = entry.origin.find(e.param());
@@ -199,7 +204,7 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
                           c.threads = static_cast<int>(t);
                           c.executor = executor;
                           if (h % kvh != 0) {
-                            src.fail(YAML::Node(), "shape.kv_heads",
+                            src.fail(axes.kv_heads_node, "shape.kv_heads",
                                      fmt::format("heads ({}) must be a multiple of kv_heads ({})",
                                                  h, kvh));
                           }

@@ -18,6 +18,7 @@ struct Axes {
   IndexList seq_len, kv_len;                   // kv_len empty: the same as seq_len
   IndexList block_q, block_kv, threads;
   std::vector<std::string> executor;
+  YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 
 struct PatternEntry {

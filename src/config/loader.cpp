@@ -13,9 +13,8 @@ namespace attnbench {
 namespace {
 
 const std::vector<std::string> kTopKeys = {
-    "name",     "shape",      "seq_len",    "kv_len",  "block_q",   "block_kv",
-    "executor", "threads",    "repetitions", "warmup", "seed",      "tolerance",
-    "check_rows", "patterns"};
+    "name",    "shape",       "seq_len", "kv_len", "block_q",   "block_kv",   "executor",
+    "threads", "repetitions", "warmup",  "seed",   "tolerance", "check_rows", "patterns"};
 const std::vector<std::string> kShapeKeys = {"batch", "heads", "kv_heads", "head_dim"};
 const std::vector<std::string> kExecutors = {"dense", "sparse"};
 constexpr Index kMaxLength = Index{1} << 30;
@@ -52,7 +51,10 @@ Axes read_axes(const YamlSource& src, const YAML::Node& root) {
   const YAML::Node& s = shape ? shape : none;
   axes.batch = axis_or(src, s, "batch", "shape.batch", 1, 1, 4096);
   axes.heads = axis_or(src, s, "heads", "shape.heads", 8, 1, 4096);
-  if (s["kv_heads"]) axes.kv_heads = src.read_int_axis(s["kv_heads"], "shape.kv_heads", 1, 4096);
+  if (s["kv_heads"]) {
+    axes.kv_heads = src.read_int_axis(s["kv_heads"], "shape.kv_heads", 1, 4096);
+    axes.kv_heads_node = s["kv_heads"];
+  }
   axes.head_dim = axis_or(src, s, "head_dim", "shape.head_dim", 64, 1, 1024);
   if (!root["seq_len"]) src.fail(root, "seq_len", "missing: the sequence length(s) to run");
   axes.seq_len = src.read_int_axis(root["seq_len"], "seq_len", 1, kMaxLength);
@@ -60,18 +62,20 @@ Axes read_axes(const YamlSource& src, const YAML::Node& root) {
   axes.block_q = axis_or(src, root, "block_q", "block_q", 64, 1, 4096);
   axes.block_kv = axis_or(src, root, "block_kv", "block_kv", 64, 1, 4096);
   axes.threads = axis_or(src, root, "threads", "threads", 1, 1, 1024);
-  axes.executor = root["executor"] ? read_executors(src, root["executor"])
-                                   : std::vector<std::string>{"sparse"};
+  axes.executor =
+      root["executor"] ? read_executors(src, root["executor"]) : std::vector<std::string>{"sparse"};
   return axes;
 }
 
 Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   Measurement m;
-  if (root["repetitions"]) m.repetitions = src.read_int(root["repetitions"], "repetitions", 1, 100000);
+  if (root["repetitions"])
+    m.repetitions = src.read_int(root["repetitions"], "repetitions", 1, 100000);
   if (root["warmup"]) m.warmup = src.read_int(root["warmup"], "warmup", 0, 100000);
   if (root["seed"]) m.seed = src.read_int(root["seed"], "seed", 0, Index{1} << 62);
   if (root["tolerance"]) m.tolerance = src.read_float(root["tolerance"], "tolerance", 0, 1e30);
-  if (root["check_rows"]) m.check_rows = src.read_int(root["check_rows"], "check_rows", 1, kMaxLength);
+  if (root["check_rows"])
+    m.check_rows = src.read_int(root["check_rows"], "check_rows", 1, kMaxLength);
   return m;
 }
 

@@ -70,7 +70,8 @@ double YamlSource::read_float(const YAML::Node& node, const std::string& key, do
 }
 
 std::string YamlSource::read_string(const YAML::Node& node, const std::string& key) const {
-  if (!node.IsScalar()) fail(node, key, fmt::format("expected a string, got {}", describe_node(node)));
+  if (!node.IsScalar())
+    fail(node, key, fmt::format("expected a string, got {}", describe_node(node)));
   return node.Scalar();
 }
 
@@ -79,8 +80,9 @@ std::string YamlSource::read_choice(const YAML::Node& node, const std::string& k
   const std::string value = read_string(node, key);
   if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
   const std::string near = closest_name(value, choices);
-  fail(node, key, fmt::format("expected one of {}, got '{}'{}", fmt::join(choices, ", "), value,
-                              near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+  fail(node, key,
+       fmt::format("expected one of {}, got '{}'{}", fmt::join(choices, ", "), value,
+                   near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
 }
 
 IndexList YamlSource::read_int_list(const YAML::Node& node, const std::string& key, Index min,
@@ -106,7 +108,8 @@ IndexList YamlSource::read_int_axis(const YAML::Node& node, const std::string& k
 
 void YamlSource::require_map(const YAML::Node& node, const std::string& key) const {
   if (!node.IsMap()) {
-    fail(node, key, fmt::format("expected a mapping of keys to values, got {}", describe_node(node)));
+    fail(node, key,
+         fmt::format("expected a mapping of keys to values, got {}", describe_node(node)));
   }
 }
 

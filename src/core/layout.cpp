@@ -19,8 +19,7 @@ Index BlockLayout::kv_tile_cols(Index kv_tile) const {
 }
 
 std::size_t BlockLayout::bytes() const {
-  return row_start.size() * sizeof(row_start[0]) + tiles.size() * sizeof(LayoutTile) +
-         masks.size();
+  return row_start.size() * sizeof(row_start[0]) + tiles.size() * sizeof(LayoutTile) + masks.size();
 }
 
 namespace {
@@ -142,8 +141,8 @@ std::vector<std::uint8_t> expand_layout(const BlockLayout& layout, int head) {
   for (Index qt = 0; qt < layout.q_tiles; ++qt) {
     for (const LayoutTile& tile : layout.row(head, qt)) {
       for (Index r = 0; r < layout.q_tile_rows(qt); ++r) {
-        std::uint8_t* out = mask.data() + (qt * shape.block_q + r) * shape.kv_len +
-                            tile.kv_tile * shape.block_kv;
+        std::uint8_t* out =
+            mask.data() + (qt * shape.block_q + r) * shape.kv_len + tile.kv_tile * shape.block_kv;
         const Index cols = layout.kv_tile_cols(tile.kv_tile);
         if (tile.kind == TileKind::kFull) {
           std::memset(out, 1, static_cast<std::size_t>(cols));

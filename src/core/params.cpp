@@ -8,11 +8,16 @@ namespace attnbench {
 
 std::string type_name(ParamType type) {
   switch (type) {
-    case ParamType::kBool: return "bool";
-    case ParamType::kInt: return "int";
-    case ParamType::kFloat: return "float";
-    case ParamType::kChoice: return "choice";
-    case ParamType::kIntList: return "int list";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kFloat:
+      return "float";
+    case ParamType::kChoice:
+      return "choice";
+    case ParamType::kIntList:
+      return "int list";
   }
   return "?";
 }
@@ -32,9 +37,7 @@ static const T& get_as(const ParamValues& values, const std::string& name) {
 
 bool ParamValues::get_bool(const std::string& name) const { return get_as<bool>(*this, name); }
 Index ParamValues::get_int(const std::string& name) const { return get_as<Index>(*this, name); }
-double ParamValues::get_float(const std::string& name) const {
-  return get_as<double>(*this, name);
-}
+double ParamValues::get_float(const std::string& name) const { return get_as<double>(*this, name); }
 const std::string& ParamValues::get_choice(const std::string& name) const {
   return get_as<std::string>(*this, name);
 }
@@ -48,7 +51,9 @@ struct ValueFormatter {
   std::string operator()(Index v) const { return std::to_string(v); }
   std::string operator()(double v) const { return fmt::format("{:g}", v); }
   std::string operator()(const std::string& v) const { return v; }
-  std::string operator()(const IndexList& v) const { return fmt::format("[{}]", fmt::join(v, ",")); }
+  std::string operator()(const IndexList& v) const {
+    return fmt::format("[{}]", fmt::join(v, ","));
+  }
 };
 }  // namespace
 

@@ -17,8 +17,9 @@ ParamSpec align_param() {
   return ParamSpec{.name = "align",
                    .type = ParamType::kChoice,
                    .default_value = std::string("top_left"),
-                   .help = "where queries sit when q_len != kv_len: top_left (query i at "
-                           "position i) or bottom_right (at i + kv_len - q_len, as in decoding)",
+                   .help =
+                       "where queries sit when q_len != kv_len: top_left (query i at "
+                       "position i) or bottom_right (at i + kv_len - q_len, as in decoding)",
                    .choices = {"top_left", "bottom_right"}};
 }
 

@@ -11,8 +11,7 @@
 
 namespace attnbench {
 
-using PatternFactory =
-    std::function<std::unique_ptr<Pattern>(const Geometry&, const ParamValues&)>;
+using PatternFactory = std::function<std::unique_ptr<Pattern>(const Geometry&, const ParamValues&)>;
 
 struct PatternInfo {
   std::string name;

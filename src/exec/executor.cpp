@@ -13,7 +13,8 @@ std::size_t workspace_bytes(const std::string& executor, const Problem& p,
     return static_cast<std::size_t>(4 * p.batch * p.heads * p.q_len * p.kv_len);
   }
   // Per thread: the scores of one chunk, the running max and sum, the accumulator.
-  const Index per_thread = shape.block_q * (std::max(kMaxChunkKeys, shape.block_kv) + 2 + p.head_dim);
+  const Index per_thread =
+      shape.block_q * (std::max(kMaxChunkKeys, shape.block_kv) + 2 + p.head_dim);
   return static_cast<std::size_t>(4 * per_thread * p.threads);
 }
 

@@ -15,8 +15,7 @@ inline memory::desc f32_desc(const memory::dims& dims, const memory::dims& strid
 }
 
 // A matmul primitive descriptor; `scale` multiplies the product, `accumulate` adds it to dst.
-inline dnnl::matmul::primitive_desc matmul_desc(const dnnl::engine& engine,
-                                                const memory::desc& src,
+inline dnnl::matmul::primitive_desc matmul_desc(const dnnl::engine& engine, const memory::desc& src,
                                                 const memory::desc& weights,
                                                 const memory::desc& dst, float scale,
                                                 bool accumulate) {

@@ -15,8 +15,7 @@ struct SoftmaxState {
 };
 
 // scores: rows x cols (row stride cols); on return they hold exp(score - new max).
-void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows,
-                           std::int64_t cols);
+void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows, std::int64_t cols);
 
 // out row = acc row / sum (zeros for a row that saw no key).
 void online_softmax_finish(SoftmaxState state, std::int64_t rows, float* out);

@@ -20,7 +20,9 @@ struct Problem {
   int threads = 1;
 
   Index group() const { return heads / kv_heads; }
-  std::size_t q_elements() const { return static_cast<std::size_t>(batch * heads * q_len * head_dim); }
+  std::size_t q_elements() const {
+    return static_cast<std::size_t>(batch * heads * q_len * head_dim);
+  }
   std::size_t kv_elements() const {
     return static_cast<std::size_t>(batch * kv_heads * kv_len * head_dim);
   }

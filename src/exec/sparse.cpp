@@ -32,9 +32,9 @@ ChunkKernels make_kernels(const dnnl::engine& engine, Index rows, Index cols, In
   const auto qk = matmul_desc(engine, q_md, kt_md, s_md, scale, false);
   const auto pv = matmul_desc(engine, s_md, v_md, acc_md, 1.0f, true);
   auto handle = [&](const memory::desc& md) { return memory(md, engine, DNNL_MEMORY_NONE); };
-  return ChunkKernels{dnnl::matmul(qk),  dnnl::matmul(pv), handle(q_md),
-                      handle(kt_md),     handle(s_md),     handle(v_md),
-                      handle(acc_md),    impl_name(qk) + "+" + impl_name(pv)};
+  return ChunkKernels{
+      dnnl::matmul(qk), dnnl::matmul(pv), handle(q_md),   handle(kt_md),
+      handle(s_md),     handle(v_md),     handle(acc_md), impl_name(qk) + "+" + impl_name(pv)};
 }
 
 }  // namespace
@@ -89,7 +89,8 @@ void SparseExecutor::plan_chunks() {
       const LayoutTile& tile = layout_.tiles[t];
       const Index k_begin = tile.kv_tile * layout_.shape.block_kv;
       const Index cols = layout_.kv_tile_cols(tile.kv_tile);
-      const bool starts_new = t == begin || chunks_.back().k_begin + chunks_.back().cols != k_begin ||
+      const bool starts_new = t == begin ||
+                              chunks_.back().k_begin + chunks_.back().cols != k_begin ||
                               chunks_.back().cols + cols > max_keys;
       if (starts_new) chunks_.push_back(Chunk{k_begin, 0, t, 0, false});
       Chunk& chunk = chunks_.back();
@@ -140,30 +141,35 @@ void SparseExecutor::run_task(const Task& task, ThreadState& state, const Tensor
   const Index d = problem_.head_dim;
   const Index rows = layout_.q_tile_rows(task.q_tile);
   const Index q_row0 = task.q_tile * layout_.shape.block_q;
-  float* q = const_cast<float*>(in.q.data()) + q_offset(problem_, task.batch, task.head) + q_row0 * d;
+  float* q =
+      const_cast<float*>(in.q.data()) + q_offset(problem_, task.batch, task.head) + q_row0 * d;
   float* k = const_cast<float*>(in.k.data()) + kv_offset(problem_, task.batch, task.head);
   float* v = const_cast<float*>(in.v.data()) + kv_offset(problem_, task.batch, task.head);
   std::fill_n(state.max.begin(), rows, -std::numeric_limits<float>::infinity());
   std::fill_n(state.sum.begin(), rows, 0.0f);
   std::fill_n(state.acc.begin(), rows * d, 0.0f);
   const SoftmaxState softmax{state.max.data(), state.sum.data(), state.acc.data(), d};
-  const Index row = layout_.layout_head(static_cast<int>(task.head)) * layout_.q_tiles + task.q_tile;
+  const Index row =
+      layout_.layout_head(static_cast<int>(task.head)) * layout_.q_tiles + task.q_tile;
   for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
     const Chunk& chunk = chunks_[c];
     ChunkKernels& kern = state.kernels.at({rows, chunk.cols});
     kern.q.set_data_handle(q);
     kern.kt.set_data_handle(k + chunk.k_begin * d);
     kern.scores.set_data_handle(state.scores.data());
-    kern.qk.execute(state.stream, {{DNNL_ARG_SRC, kern.q}, {DNNL_ARG_WEIGHTS, kern.kt},
-                                   {DNNL_ARG_DST, kern.scores}});
+    kern.qk.execute(
+        state.stream,
+        {{DNNL_ARG_SRC, kern.q}, {DNNL_ARG_WEIGHTS, kern.kt}, {DNNL_ARG_DST, kern.scores}});
     if (chunk.has_partial) apply_masks(chunk, rows, state.scores.data());
     online_softmax_update(softmax, state.scores.data(), rows, chunk.cols);
     kern.v.set_data_handle(v + chunk.k_begin * d);
     kern.acc.set_data_handle(state.acc.data());
-    kern.pv.execute(state.stream, {{DNNL_ARG_SRC, kern.scores}, {DNNL_ARG_WEIGHTS, kern.v},
-                                   {DNNL_ARG_DST, kern.acc}});
+    kern.pv.execute(
+        state.stream,
+        {{DNNL_ARG_SRC, kern.scores}, {DNNL_ARG_WEIGHTS, kern.v}, {DNNL_ARG_DST, kern.acc}});
   }
-  online_softmax_finish(softmax, rows, out + q_offset(problem_, task.batch, task.head) + q_row0 * d);
+  online_softmax_finish(softmax, rows,
+                        out + q_offset(problem_, task.batch, task.head) + q_row0 * d);
 }
 
 void SparseExecutor::run(const Tensors& in, float* out) {

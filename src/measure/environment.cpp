@@ -16,8 +16,8 @@ namespace attnbench {
 
 namespace {
 
-const std::vector<std::string> kIsaFlags = {"sse4_2",   "avx",      "avx2",       "fma",
-                                            "avx512f",  "avx512bw", "avx512vl",   "avx512_vnni",
+const std::vector<std::string> kIsaFlags = {"sse4_2",      "avx",      "avx2",     "fma",
+                                            "avx512f",     "avx512bw", "avx512vl", "avx512_vnni",
                                             "avx512_bf16", "amx_tile", "amx_bf16"};
 
 std::string cpuinfo_field(const std::string& field) {

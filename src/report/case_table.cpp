@@ -12,15 +12,18 @@ namespace {
 
 // Cases that differ only by executor share this key.
 std::string cell_key(const CaseRecord& r) {
-  return Json{r.pattern, r.params, r.batch, r.heads, r.kv_heads, r.head_dim,
-              r.q_len,   r.kv_len, r.block_q, r.block_kv, r.threads}.dump();
+  return Json{r.pattern, r.params, r.batch,   r.heads,    r.kv_heads, r.head_dim,
+              r.q_len,   r.kv_len, r.block_q, r.block_kv, r.threads}
+      .dump();
 }
 
 std::string fixed(std::optional<double> value, int digits) {
   return value ? fmt::format("{:.{}f}", *value, digits) : "-";
 }
 
-std::string gflop(std::int64_t flops) { return fmt::format("{:.3f}", static_cast<double>(flops) * 1e-9); }
+std::string gflop(std::int64_t flops) {
+  return fmt::format("{:.3f}", static_cast<double>(flops) * 1e-9);
+}
 
 std::string mebibytes(std::int64_t bytes) {
   return bytes < 0 ? "-" : fmt::format("{:.1f}", static_cast<double>(bytes) / (1 << 20));
@@ -49,24 +52,35 @@ Table case_table(const RunResults& results) {
     if (r.executor == "dense" && r.latency_ms) dense_median[cell_key(r)] = r.latency_ms->median;
   }
   Table t;
-  t.headers = {"pattern", "params", "b.h.kvh.d", "q_len", "kv_len", "tile", "executor", "threads",
-               "status", "median ms", "speedup", "useful GFLOP", "executed GFLOP", "dense GFLOP",
-               "GFLOP/s", "GEMM frac", "elem dens", "tile dens", "waste", "layout ms",
-               "analytic MiB", "peak MiB", "max abs err"};
+  t.headers = {"pattern",      "params",       "b.h.kvh.d",      "q_len",       "kv_len",
+               "tile",         "executor",     "threads",        "status",      "median ms",
+               "speedup",      "useful GFLOP", "executed GFLOP", "dense GFLOP", "GFLOP/s",
+               "GEMM frac",    "elem dens",    "tile dens",      "waste",       "layout ms",
+               "analytic MiB", "peak MiB",     "max abs err"};
   t.right_aligned = {false, false, false, true, true, true, false, true, false, true, true, true,
-                     true,  true,  true,  true, true, true, true,  true,  true,  true, true};
+                     true,  true,  true,  true, true, true, true,  true, true,  true, true};
   for (const CaseRecord& r : results.cases) {
-    t.rows.push_back({r.pattern, params_text(r.params),
+    t.rows.push_back({r.pattern,
+                      params_text(r.params),
                       fmt::format("{}.{}.{}.{}", r.batch, r.heads, r.kv_heads, r.head_dim),
-                      std::to_string(r.q_len), std::to_string(r.kv_len),
-                      fmt::format("{}x{}", r.block_q, r.block_kv), r.executor,
-                      std::to_string(r.threads), r.status,
+                      std::to_string(r.q_len),
+                      std::to_string(r.kv_len),
+                      fmt::format("{}x{}", r.block_q, r.block_kv),
+                      r.executor,
+                      std::to_string(r.threads),
+                      r.status,
                       r.latency_ms ? fmt::format("{:.3f}", r.latency_ms->median) : "-",
-                      fixed(speedup(r, dense_median), 2), gflop(r.flops.useful),
-                      gflop(r.flops.executed), gflop(r.flops.dense), fixed(r.gflops_useful, 1),
-                      fixed(r.gemm_fraction, 3), fmt::format("{:.4f}", r.density.element),
-                      fmt::format("{:.4f}", r.density.tile), fmt::format("{:.4f}", r.density.waste),
-                      fmt::format("{:.2f}", r.layout_ms), mebibytes(r.memory.analytic_bytes),
+                      fixed(speedup(r, dense_median), 2),
+                      gflop(r.flops.useful),
+                      gflop(r.flops.executed),
+                      gflop(r.flops.dense),
+                      fixed(r.gflops_useful, 1),
+                      fixed(r.gemm_fraction, 3),
+                      fmt::format("{:.4f}", r.density.element),
+                      fmt::format("{:.4f}", r.density.tile),
+                      fmt::format("{:.4f}", r.density.waste),
+                      fmt::format("{:.2f}", r.layout_ms),
+                      mebibytes(r.memory.analytic_bytes),
                       mebibytes(r.memory.peak_rss_bytes),
                       r.accuracy ? fmt::format("{:.2e}", r.accuracy->max_abs_err) : "-"});
   }
@@ -86,7 +100,8 @@ std::string write_case_tables(const RunResults& results, const std::string& dire
   const std::string header = fmt::format(
       "# {}\n\nRun of `{}` (config hash {}) started {} on {} ({} cores, oneDNN {}, commit {}).\n"
       "Latency: median of the repetitions; speedup: the dense executor's median on the same cell "
-      "over this one's; FLOPs: 4 x head_dim per (query, key) pair, summed over batch and heads.\n\n",
+      "over this one's; FLOPs: 4 x head_dim per (query, key) pair, summed over batch and "
+      "heads.\n\n",
       c.experiment, c.config_path, c.config_hash, c.started_utc, c.cpu_model, c.cores,
       c.onednn_version, c.git_commit);
   write_file(directory + "/table.md", header + markdown);

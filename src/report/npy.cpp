@@ -8,8 +8,7 @@
 namespace attnbench {
 
 static void write_npy(const std::string& path, const char* descr,
-                      const std::vector<std::int64_t>& shape, const char* data,
-                      std::size_t bytes) {
+                      const std::vector<std::int64_t>& shape, const char* data, std::size_t bytes) {
   std::string dims;
   for (std::int64_t d : shape) dims += fmt::format("{}, ", d);
   if (shape.size() > 1) dims.erase(dims.size() - 2);

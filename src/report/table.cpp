@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace attnbench {
 
@@ -28,14 +29,27 @@ std::string latex_cell(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '_': case '&': case '%': case '#': case '$': case '{': case '}':
+      case '_':
+      case '&':
+      case '%':
+      case '#':
+      case '$':
+      case '{':
+      case '}':
         out += '\\';
         out += c;
         break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -45,34 +59,40 @@ std::string latex_cell(const std::string& text) {
 
 std::string render_markdown(const Table& t) {
   std::vector<std::size_t> width(t.headers.size(), 3);
-  for (std::size_t c = 0; c < t.headers.size(); ++c) width[c] = std::max(width[c], t.headers[c].size());
+  for (std::size_t c = 0; c < t.headers.size(); ++c) {
+    width[c] = std::max(width[c], t.headers[c].size());
+  }
   for (const auto& row : t.rows) {
     for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) {
       width[c] = std::max(width[c], row[c].size());
     }
   }
-  std::string out = "|";
-  for (std::size_t c = 0; c < t.headers.size(); ++c) out += " " + pad(t.headers[c], width[c], right(t, c)) + " |";
-  out += "\n|";
-  for (std::size_t c = 0; c < t.headers.size(); ++c) {
-    out += right(t, c) ? " " + std::string(width[c] - 1, '-') + ": |"
-                       : " " + std::string(width[c], '-') + " |";
-  }
-  out += "\n";
-  for (const auto& row : t.rows) {
-    out += "|";
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    out += '|';
     for (std::size_t c = 0; c < t.headers.size(); ++c) {
-      out += " " + pad(c < row.size() ? row[c] : "", width[c], right(t, c)) + " |";
+      fmt::format_to(std::back_inserter(out), " {} |",
+                     pad(c < cells.size() ? cells[c] : "", width[c], right(t, c)));
     }
-    out += "\n";
+    out += '\n';
+  };
+  line(t.headers);
+  std::vector<std::string> rule;
+  for (std::size_t c = 0; c < t.headers.size(); ++c) {
+    rule.push_back(right(t, c) ? std::string(width[c] - 1, '-') + ':' : std::string(width[c], '-'));
   }
+  line(rule);
+  for (const auto& row : t.rows) line(row);
   return out;
 }
 
 std::string render_csv(const Table& t) {
   std::string out;
   auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? "," : "") + csv_cell(cells[c]);
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) out += ',';
+      out += csv_cell(cells[c]);
+    }
     out += "\n";
   };
   line(t.headers);
@@ -83,15 +103,20 @@ std::string render_csv(const Table& t) {
 std::string render_latex(const Table& t, const std::string& caption) {
   std::string spec;
   for (std::size_t c = 0; c < t.headers.size(); ++c) spec += right(t, c) ? 'r' : 'l';
-  std::string out = fmt::format("\\begin{{table}}[ht]\n\\centering\n\\small\n\\begin{{tabular}}{{{}}}\n\\toprule\n", spec);
+  std::string out = fmt::format(
+      "\\begin{{table}}[ht]\n\\centering\n\\small\n\\begin{{tabular}}{{{}}}\n\\toprule\n", spec);
   auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? " & " : "") + latex_cell(cells[c]);
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) out += " & ";
+      out += latex_cell(cells[c]);
+    }
     out += " \\\\\n";
   };
   line(t.headers);
   out += "\\midrule\n";
   for (const auto& row : t.rows) line(row);
-  out += fmt::format("\\bottomrule\n\\end{{tabular}}\n\\caption{{{}}}\n\\end{{table}}\n", latex_cell(caption));
+  out += fmt::format("\\bottomrule\n\\end{{tabular}}\n\\caption{{{}}}\n\\end{{table}}\n",
+                     latex_cell(caption));
   return out;
 }
 

@@ -42,27 +42,45 @@ void from_json(const Json& j, AccuracyFigures& a) {
 Json to_json(const CaseRecord& r) {
   const MaskFigures& m = r.mask;
   return Json{
-      {"type", "case"}, {"id", r.id}, {"pattern", r.pattern}, {"params", r.params},
-      {"batch", r.batch}, {"heads", r.heads}, {"kv_heads", r.kv_heads}, {"q_len", r.q_len},
-      {"kv_len", r.kv_len}, {"head_dim", r.head_dim}, {"block_q", r.block_q},
-      {"block_kv", r.block_kv}, {"executor", r.executor}, {"impl", r.impl},
-      {"threads", r.threads}, {"status", r.status}, {"message", r.message},
-      {"latency_ms", optional_json(r.latency_ms)}, {"layout_ms", r.layout_ms},
-      {"flops", {{"useful", r.flops.useful}, {"executed", r.flops.executed},
-                 {"dense", r.flops.dense}}},
+      {"type", "case"},
+      {"id", r.id},
+      {"pattern", r.pattern},
+      {"params", r.params},
+      {"batch", r.batch},
+      {"heads", r.heads},
+      {"kv_heads", r.kv_heads},
+      {"q_len", r.q_len},
+      {"kv_len", r.kv_len},
+      {"head_dim", r.head_dim},
+      {"block_q", r.block_q},
+      {"block_kv", r.block_kv},
+      {"executor", r.executor},
+      {"impl", r.impl},
+      {"threads", r.threads},
+      {"status", r.status},
+      {"message", r.message},
+      {"latency_ms", optional_json(r.latency_ms)},
+      {"layout_ms", r.layout_ms},
+      {"flops",
+       {{"useful", r.flops.useful}, {"executed", r.flops.executed}, {"dense", r.flops.dense}}},
       {"gflops_useful", optional_json(r.gflops_useful)},
       {"gemm_fraction", optional_json(r.gemm_fraction)},
-      {"density", {{"element", r.density.element}, {"tile", r.density.tile},
-                   {"waste", r.density.waste}}},
-      {"memory", {{"analytic_bytes", r.memory.analytic_bytes},
-                  {"peak_rss_bytes", r.memory.peak_rss_bytes}}},
+      {"density",
+       {{"element", r.density.element}, {"tile", r.density.tile}, {"waste", r.density.waste}}},
+      {"memory",
+       {{"analytic_bytes", r.memory.analytic_bytes}, {"peak_rss_bytes", r.memory.peak_rss_bytes}}},
       {"accuracy", optional_json(r.accuracy)},
-      {"mask", {{"allowed_pairs", m.allowed_pairs},
-                {"closed_form_pairs", optional_json(m.closed_form_pairs)},
-                {"min_keys", m.min_keys}, {"max_keys", m.max_keys}, {"mean_keys", m.mean_keys},
-                {"empty_rows", m.empty_rows}, {"visited_tiles", m.visited_tiles},
-                {"partial_tiles", m.partial_tiles}, {"total_tiles", m.total_tiles},
-                {"layout_bytes", m.layout_bytes}}}};
+      {"mask",
+       {{"allowed_pairs", m.allowed_pairs},
+        {"closed_form_pairs", optional_json(m.closed_form_pairs)},
+        {"min_keys", m.min_keys},
+        {"max_keys", m.max_keys},
+        {"mean_keys", m.mean_keys},
+        {"empty_rows", m.empty_rows},
+        {"visited_tiles", m.visited_tiles},
+        {"partial_tiles", m.partial_tiles},
+        {"total_tiles", m.total_tiles},
+        {"layout_bytes", m.layout_bytes}}}};
 }
 
 CaseRecord case_from_json(const Json& j) {
@@ -94,15 +112,24 @@ CaseRecord case_from_json(const Json& j) {
 }
 
 Json to_json(const RunContext& c) {
-  return Json{{"type", "context"},          {"attnbench_version", c.attnbench_version},
-              {"experiment", c.experiment}, {"started_utc", c.started_utc},
-              {"cpu_model", c.cpu_model},   {"cpu_flags", c.cpu_flags},
-              {"cores", c.cores},           {"threads", c.threads},
-              {"onednn_version", c.onednn_version}, {"compiler", c.compiler},
-              {"git_commit", c.git_commit}, {"hostname", c.hostname},
-              {"config_path", c.config_path}, {"config_hash", c.config_hash},
-              {"command_line", c.command_line}, {"mode", c.mode},
-              {"seed", c.seed},             {"gemm_gflops", c.gemm_gflops}};
+  return Json{{"type", "context"},
+              {"attnbench_version", c.attnbench_version},
+              {"experiment", c.experiment},
+              {"started_utc", c.started_utc},
+              {"cpu_model", c.cpu_model},
+              {"cpu_flags", c.cpu_flags},
+              {"cores", c.cores},
+              {"threads", c.threads},
+              {"onednn_version", c.onednn_version},
+              {"compiler", c.compiler},
+              {"git_commit", c.git_commit},
+              {"hostname", c.hostname},
+              {"config_path", c.config_path},
+              {"config_hash", c.config_hash},
+              {"command_line", c.command_line},
+              {"mode", c.mode},
+              {"seed", c.seed},
+              {"gemm_gflops", c.gemm_gflops}};
 }
 
 RunContext context_from_json(const Json& j) {
@@ -141,7 +168,8 @@ RunResults read_results(const std::string& path) {
         results.cases.push_back(case_from_json(json));
       }
     } catch (const Json::exception& e) {
-      throw std::runtime_error(fmt::format("{}:{}: not a valid record: {}", path, number, e.what()));
+      throw std::runtime_error(
+          fmt::format("{}:{}: not a valid record: {}", path, number, e.what()));
     }
   }
   if (!has_context) throw std::runtime_error(fmt::format("{}: no context record", path));

@@ -33,7 +33,7 @@ Json params_json(const Case& c) {
 }
 
 Problem problem_of(const Case& c) {
-  return Problem{c.shape.batch, c.shape.heads, c.shape.kv_heads, c.q_len,
+  return Problem{c.shape.batch, c.shape.heads,    c.shape.kv_heads, c.q_len,
                  c.kv_len,      c.shape.head_dim, c.threads};
 }
 
@@ -68,8 +68,8 @@ void fill_work_figures(CaseRecord& r, const LayoutStats& stats) {
   r.flops.executed = r.executor == "dense" ? r.flops.dense : per_pair * stats.executed_pairs();
   r.density.element = static_cast<double>(stats.allowed_pairs()) /
                       static_cast<double>(r.heads * r.q_len * r.kv_len);
-  r.density.tile = static_cast<double>(stats.visited_tiles()) /
-                   static_cast<double>(stats.total_tiles * r.heads);
+  r.density.tile =
+      static_cast<double>(stats.visited_tiles()) / static_cast<double>(stats.total_tiles * r.heads);
   r.density.waste = r.flops.executed > 0 ? 1.0 - static_cast<double>(r.flops.useful) /
                                                      static_cast<double>(r.flops.executed)
                                          : 0.0;
@@ -132,7 +132,8 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   auto guard = [&] {
     if (analytic <= limit) return false;
     r.status = "skipped";
-    r.message = fmt::format("memory guard: analytic memory {} exceeds the limit {}", gib(analytic), gib(limit));
+    r.message = fmt::format("memory guard: analytic memory {} exceeds the limit {}", gib(analytic),
+                            gib(limit));
     return true;
   };
   if (guard()) return;

@@ -14,7 +14,7 @@ namespace attnbench {
 struct CaseOptions {
   bool check = true;
   bool perf = true;
-  std::optional<std::int64_t> memory_limit;  // default: the machine's available memory
+  std::optional<std::int64_t> memory_limit;   // default: the machine's available memory
   std::map<std::string, double> gemm_gflops;  // by thread count, for gemm_fraction
 };
 

@@ -72,16 +72,17 @@ class Progress {
   void starting(std::size_t index, const std::string& id) const {
     if (!tty_) return;
     const double elapsed = seconds();
-    const double eta = index == 0 ? 0 : elapsed / static_cast<double>(index) *
-                                            static_cast<double>(total_ - index);
-    fmt::print(stderr, "\r\033[K[{}/{}] {}  elapsed {:.0f}s  remaining ~{:.0f}s", index + 1,
-               total_, id, elapsed, eta);
+    const double eta =
+        index == 0 ? 0 : elapsed / static_cast<double>(index) * static_cast<double>(total_ - index);
+    fmt::print(stderr, "\r\033[K[{}/{}] {}  elapsed {:.0f}s  remaining ~{:.0f}s", index + 1, total_,
+               id, elapsed, eta);
     std::fflush(stderr);
   }
 
   void finished(std::size_t index, const CaseRecord& r) const {
     if (tty_) fmt::print(stderr, "\r\033[K");
-    const std::string latency = r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
+    const std::string latency =
+        r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
     const std::string why = r.message.empty() ? "" : ": " + r.message;
     if (r.status == "passed" || r.status == "skipped") {
       spdlog::info("[{}/{}] {} {}{}{}", index + 1, total_, r.status, r.id, latency, why);

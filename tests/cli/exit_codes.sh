@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The attnbench binary end to end: a bad config exits 2 and leaves no results folder; the quick
+# config runs, and `report` rebuilds its tables byte for byte.
+set -u
+bin=$1
+configs=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+printf 'seq_len: 64\nthreds: 2\npatterns: [{name: dense}]\n' > "$work/bad.yaml"
+out=$("$bin" run "$work/bad.yaml" --out "$work/r" 2>&1); code=$?
+[ "$code" = 2 ] || fail "bad config exited $code, expected 2: $out"
+echo "$out" | grep -q "bad.yaml:2:1: key 'threds'" || fail "message does not name file:line:col and key: $out"
+[ ! -e "$work/r" ] || fail "a results folder was left behind"
+
+"$bin" run "$configs/quick.yaml" --out "$work/nope" --set shape.heads=x >/dev/null 2>&1; code=$?
+[ "$code" = 2 ] || fail "bad --set exited $code, expected 2"
+"$bin" run "$configs/quick.yaml" --mode lists >/dev/null 2>&1; code=$?
+[ "$code" = 2 ] || fail "bad --mode exited $code, expected 2"
+
+"$bin" run "$configs/quick.yaml" --out "$work/q" --set repetitions=1 >"$work/stdout" 2>"$work/stderr" || fail "quick run failed: $(tail -5 "$work/stderr")"
+grep -q "passed, 0 failed" "$work/stdout" || fail "no summary line"
+[ "$(head -c 20 "$work/q/results.jsonl")" = '{"type":"context","a' ] || fail "no context line first"
+cp "$work/q/table.md" "$work/md"; cp "$work/q/table.csv" "$work/csv"
+rm "$work/q/table.md" "$work/q/table.csv"
+"$bin" report "$work/q" >/dev/null || fail "report failed"
+cmp -s "$work/md" "$work/q/table.md" || fail "table.md differs after report"
+cmp -s "$work/csv" "$work/q/table.csv" || fail "table.csv differs after report"
+
+id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)
+"$bin" run "$configs/quick.yaml" --case "$id" --mode check --out "$work/one" >"$work/one.out" 2>&1 || fail "--case rerun failed"
+[ "$(grep -c '"type":"case"' "$work/one/results.jsonl")" = 1 ] || fail "--case ran more than one case"
+"$bin" run "$configs/quick.yaml" --case "no-such-id" --out "$work/none" >/dev/null 2>&1; code=$?
+[ "$code" = 2 ] || fail "unknown --case exited $code"
+echo "cli exit codes: all checks passed"

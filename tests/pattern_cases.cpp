@@ -1,0 +1,72 @@
+#include "pattern_cases.hpp"
+
+#include <fmt/format.h>
+
+namespace attnbench::testing {
+
+namespace {
+
+struct Lengths {
+  Index q_len, kv_len;
+  const char* align;
+};
+
+const std::vector<Lengths> kGeometries = {{16, 16, "top_left"},  {64, 64, "top_left"},
+                                          {97, 97, "top_left"},  {200, 200, "top_left"},
+                                          {50, 130, "top_left"}, {50, 130, "bottom_right"},
+                                          {130, 50, "top_left"}, {130, 50, "bottom_right"}};
+
+}  // namespace
+
+std::vector<PatternInstance> instances_of(const PatternInfo& info) {
+  std::vector<std::vector<std::pair<std::string, ParamValue>>> sets = {{}};
+  sets.insert(sets.end(), info.examples.begin(), info.examples.end());
+  std::vector<PatternInstance> result;
+  for (const auto& set : sets) {
+    for (const Lengths& l : kGeometries) {
+      auto overrides = set;
+      overrides.emplace_back("align", std::string(l.align));
+      const ParamValues values = resolve_params(info, overrides);
+      std::string params;
+      for (const auto& [name, value] : values.all())
+        params += name + "=" + format_value(value) + " ";
+      const std::string label =
+          fmt::format("{} [{}] q{} kv{}", info.name, params, l.q_len, l.kv_len);
+      try {
+        result.push_back({label, info.make(make_geometry(l.q_len, l.kv_len, 4, values), values)});
+      } catch (const ParamError&) {
+        // This parameter set does not fit this geometry; the plugin said so.
+      }
+    }
+  }
+  return result;
+}
+
+std::unique_ptr<Pattern> make(const std::string& name,
+                              const std::vector<std::pair<std::string, ParamValue>>& params,
+                              Index q_len, Index kv_len, int heads) {
+  const PatternInfo* info = find_pattern(name);
+  if (info == nullptr) throw std::logic_error("no pattern " + name);
+  const ParamValues values = resolve_params(*info, params);
+  return info->make(make_geometry(q_len, kv_len ? kv_len : q_len, heads, values), values);
+}
+
+Index count_pairs(const Pattern& pattern, int head) {
+  const Geometry& g = pattern.geometry();
+  Index count = 0;
+  for (Index r = 0; r < g.q_len; ++r) {
+    for (Index k = 0; k < g.kv_len; ++k) count += pattern.allows(head, r + g.q_offset, k) ? 1 : 0;
+  }
+  return count;
+}
+
+std::vector<Index> keys_of(const Pattern& pattern, int head, Index row) {
+  std::vector<Index> keys;
+  const Geometry& g = pattern.geometry();
+  for (Index k = 0; k < g.kv_len; ++k) {
+    if (pattern.allows(head, row + g.q_offset, k)) keys.push_back(k);
+  }
+  return keys;
+}
+
+}  // namespace attnbench::testing

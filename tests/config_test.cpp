@@ -125,6 +125,28 @@ INSTANTIATE_TEST_SUITE_P(
                   45, "patterns.0.params.radius", "expected an integer in [0,"}),
     [](const auto& info) { return info.param.name; });
 
+TEST(Config, PatternEntriesOverrideAxes) {
+  const Experiment e = load(R"(seq_len: 64
+executor: dense
+patterns:
+  - {name: dense, seq_len: [128, 256], shape: {heads: 2}, executor: [sparse]}
+  - {name: dense, params: {causal: true}}
+)");
+  ASSERT_EQ(e.cases.size(), 3u);
+  EXPECT_EQ(e.cases[0].q_len, 128);
+  EXPECT_EQ(e.cases[0].shape.heads, 2);
+  EXPECT_EQ(e.cases[0].executor, "sparse");
+  EXPECT_EQ(e.cases[2].q_len, 64);
+  EXPECT_EQ(e.cases[2].shape.heads, 8);
+  EXPECT_EQ(e.cases[2].executor, "dense");
+}
+
+TEST(Config, DuplicateCasesAreRejected) {
+  const InputError e = error_of("seq_len: 64\npatterns:\n  - {name: dense}\n  - {name: dense}\n");
+  EXPECT_NE(std::string(e.what()).find("appears twice"), std::string::npos) << e.what();
+  EXPECT_EQ(e.where().line, 4);
+}
+
 TEST(Config, EmptyAndMissingFiles) {
   EXPECT_THROW(load(""), InputError);
   EXPECT_THROW(load_experiment("/nonexistent/x.yaml", {}), InputError);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <set>
 
 #include "core/errors.hpp"
 
@@ -10,7 +11,11 @@ namespace attnbench {
 
 namespace {
 
-const std::vector<std::string> kEntryKeys = {"name", "params", "sweep"};
+std::vector<std::string> entry_keys() {
+  std::vector<std::string> keys = {"name", "params", "sweep"};
+  keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
+  return keys;
+}
 
 ParamValue read_param(const YamlSource& src, const YAML::Node& node, const std::string& key,
                       const ParamSpec& spec) {
@@ -58,10 +63,15 @@ void check_param_keys(const YamlSource& src, const YAML::Node& map, const std::s
   }
 }
 
-PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std::string& key) {
-  src.check_keys(node, key, kEntryKeys);
+PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std::string& key,
+                        const Axes& experiment_axes) {
+  src.check_keys(node, key, entry_keys());
   if (!node["name"]) src.fail(node, key, "a pattern needs a name");
-  PatternEntry entry{.node = node, .key = key};
+  PatternEntry entry{.axes = read_axes(src, node, key, experiment_axes), .node = node, .key = key};
+  if (entry.axes.seq_len.empty()) {
+    src.fail(node, join_key(key, "seq_len"),
+             "missing: give seq_len at the top level or in this pattern entry");
+  }
   const std::string name = src.read_string(node["name"], join_key(key, "name"));
   entry.info = find_pattern(name);
   if (entry.info == nullptr) {
@@ -168,49 +178,43 @@ ParamValues params_from_overrides(const PatternInfo& info, const std::vector<Ove
   return resolve_params(info, values);
 }
 
-std::vector<PatternEntry> read_patterns(const YamlSource& src, const YAML::Node& list) {
+std::vector<PatternEntry> read_patterns(const YamlSource& src, const YAML::Node& list,
+                                        const Axes& experiment_axes) {
   std::vector<PatternEntry> entries;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    entries.push_back(read_entry(src, list[i], "patterns." + std::to_string(i)));
+    entries.push_back(read_entry(src, list[i], "patterns." + std::to_string(i), experiment_axes));
   }
   return entries;
 }
 
 std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternEntry>& entries,
-                               const Axes& axes, const Measurement& measurement) {
+                               const Measurement& measurement) {
   std::vector<Case> cases;
+  std::set<std::string> ids;
   for (const PatternEntry& entry : entries) {
     for (const auto& combo : param_combinations(entry)) {
       Case base;
       base.pattern = PatternSpec{entry.info->name, resolve_params(*entry.info, combo)};
       base.param_order = param_names(*entry.info);
       base.measurement = measurement;
-      for (Index q : axes.seq_len)
-        for (Index kv : axes.kv_len.empty() ? IndexList{q} : axes.kv_len)
-          for (Index b : axes.batch)
-            for (Index h : axes.heads)
-              for (Index kvh : axes.kv_heads.empty() ? IndexList{h} : axes.kv_heads)
-                for (Index d : axes.head_dim)
-                  for (Index bq : axes.block_q)
-                    for (Index bkv : axes.block_kv)
-                      for (Index t : axes.threads)
-                        for (const std::string& executor : axes.executor) {
-                          Case c = base;
-                          c.shape = Shape{b, h, kvh, d};
-                          c.q_len = q;
-                          c.kv_len = kv;
-                          c.block_q = bq;
-                          c.block_kv = bkv;
-                          c.threads = static_cast<int>(t);
-                          c.executor = executor;
-                          if (h % kvh != 0) {
-                            src.fail(axes.kv_heads_node, "shape.kv_heads",
-                                     fmt::format("heads ({}) must be a multiple of kv_heads ({})",
-                                                 h, kvh));
-                          }
-                          validate_case(src, entry, c);
-                          cases.push_back(std::move(c));
-                        }
+      for (const AxisPoint& point : axis_product(entry.axes)) {
+        Case c = base;
+        c.shape = Shape{point.batch, point.heads, point.kv_heads, point.head_dim};
+        c.q_len = point.q_len, c.kv_len = point.kv_len;
+        c.block_q = point.block_q, c.block_kv = point.block_kv;
+        c.threads = static_cast<int>(point.threads), c.executor = point.executor;
+        if (point.heads % point.kv_heads != 0) {
+          src.fail(entry.axes.kv_heads_node, "shape.kv_heads",
+                   fmt::format("heads ({}) must be a multiple of kv_heads ({})", point.heads,
+                               point.kv_heads));
+        }
+        validate_case(src, entry, c);
+        if (!ids.insert(c.id()).second) {
+          src.fail(entry.node, entry.key,
+                   fmt::format("case {} appears twice in this experiment", c.id()));
+        }
+        cases.push_back(std::move(c));
+      }
     }
   }
   return cases;

@@ -12,59 +12,19 @@ namespace attnbench {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {
-    "name",    "shape",       "seq_len", "kv_len", "block_q",   "block_kv",   "executor",
-    "threads", "repetitions", "warmup",  "seed",   "tolerance", "check_rows", "patterns"};
-const std::vector<std::string> kShapeKeys = {"batch", "heads", "kv_heads", "head_dim"};
-const std::vector<std::string> kExecutors = {"dense", "sparse"};
 constexpr Index kMaxLength = Index{1} << 30;
+
+std::vector<std::string> top_keys() {
+  std::vector<std::string> keys = {"name",      "repetitions", "warmup",  "seed",
+                                   "tolerance", "check_rows",  "patterns"};
+  keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
+  return keys;
+}
 
 std::string fnv1a_hex(const std::string& text) {
   std::uint64_t hash = 14695981039346656037ull;
   for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
   return fmt::format("{:016x}", hash);
-}
-
-std::vector<std::string> read_executors(const YamlSource& src, const YAML::Node& node) {
-  std::vector<std::string> result;
-  if (node.IsSequence()) {
-    if (node.size() == 0) src.fail(node, "executor", "expected a value or a non-empty list");
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      result.push_back(src.read_choice(node[i], "executor." + std::to_string(i), kExecutors));
-    }
-    return result;
-  }
-  return {src.read_choice(node, "executor", kExecutors)};
-}
-
-IndexList axis_or(const YamlSource& src, const YAML::Node& map, const std::string& key,
-                  const std::string& path, Index fallback, Index min, Index max) {
-  if (!map[key]) return {fallback};
-  return src.read_int_axis(map[key], path, min, max);
-}
-
-Axes read_axes(const YamlSource& src, const YAML::Node& root) {
-  Axes axes;
-  const YAML::Node shape = root["shape"];
-  if (shape) src.check_keys(shape, "shape", kShapeKeys);
-  const YAML::Node none;
-  const YAML::Node& s = shape ? shape : none;
-  axes.batch = axis_or(src, s, "batch", "shape.batch", 1, 1, 4096);
-  axes.heads = axis_or(src, s, "heads", "shape.heads", 8, 1, 4096);
-  if (s["kv_heads"]) {
-    axes.kv_heads = src.read_int_axis(s["kv_heads"], "shape.kv_heads", 1, 4096);
-    axes.kv_heads_node = s["kv_heads"];
-  }
-  axes.head_dim = axis_or(src, s, "head_dim", "shape.head_dim", 64, 1, 1024);
-  if (!root["seq_len"]) src.fail(root, "seq_len", "missing: the sequence length(s) to run");
-  axes.seq_len = src.read_int_axis(root["seq_len"], "seq_len", 1, kMaxLength);
-  if (root["kv_len"]) axes.kv_len = src.read_int_axis(root["kv_len"], "kv_len", 1, kMaxLength);
-  axes.block_q = axis_or(src, root, "block_q", "block_q", 64, 1, 4096);
-  axes.block_kv = axis_or(src, root, "block_kv", "block_kv", 64, 1, 4096);
-  axes.threads = axis_or(src, root, "threads", "threads", 1, 1, 1024);
-  axes.executor =
-      root["executor"] ? read_executors(src, root["executor"]) : std::vector<std::string>{"sparse"};
-  return axes;
 }
 
 Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
@@ -108,21 +68,21 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
   src.require_map(root, "");
   src.check_duplicates(root, "");
   for (const Override& o : overrides) apply_override(root, o, src);
-  src.check_keys(root, "", kTopKeys);
+  src.check_keys(root, "", top_keys());
 
   Experiment experiment;
   experiment.config_path = source;
   experiment.overrides = overrides;
   experiment.config_hash = fnv1a_hex(YAML::Dump(root));
   experiment.name = root["name"] ? src.read_string(root["name"], "name") : default_name(source);
-  const Axes axes = read_axes(src, root);
+  const Axes axes = read_axes(src, root, "", Axes{});
   const Measurement measurement = read_measurement(src, root);
   if (!root["patterns"] || !root["patterns"].IsSequence() || root["patterns"].size() == 0) {
     src.fail(root["patterns"] ? root["patterns"] : root, "patterns",
              "expected a non-empty list of patterns, each with a name");
   }
-  const std::vector<PatternEntry> entries = read_patterns(src, root["patterns"]);
-  experiment.cases = expand_cases(src, entries, axes, measurement);
+  const std::vector<PatternEntry> entries = read_patterns(src, root["patterns"], axes);
+  experiment.cases = expand_cases(src, entries, measurement);
   return experiment;
 }
 

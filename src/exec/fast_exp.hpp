@@ -10,9 +10,13 @@
 
 namespace attnbench {
 
+// Ternaries rather than std::fmin/fmax: GCC keeps the library calls (for their NaN rules) and
+// then cannot vectorise the loop.
 inline float fast_exp(float x) {
-  const float clamped = std::fmin(std::fmax(x, -87.3f), 88.3f);
-  const float n = std::floor(clamped * 1.44269504088896341f + 0.5f);
+  const float low = x < -87.3f ? -87.3f : x;
+  const float clamped = low > 88.3f ? 88.3f : low;
+  // Round to nearest by adding and removing 1.5 * 2^23: std::floor would not vectorise.
+  const float n = (clamped * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   float f = clamped - n * 0.693359375f;
   f = f - n * -2.12194440e-4f;
   float p = 1.9875691500e-4f;

@@ -14,9 +14,9 @@ void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows,
     float* s = scores + r * cols;
     float chunk_max = kMinusInfinity;
 #pragma omp simd reduction(max : chunk_max)
-    for (std::int64_t c = 0; c < cols; ++c) chunk_max = std::fmax(chunk_max, s[c]);
+    for (std::int64_t c = 0; c < cols; ++c) chunk_max = s[c] > chunk_max ? s[c] : chunk_max;
     const float old_max = state.max[r];
-    const float new_max = std::fmax(old_max, chunk_max);
+    const float new_max = chunk_max > old_max ? chunk_max : old_max;
     if (new_max == kMinusInfinity) {  // nothing allowed yet: contribute nothing
 #pragma omp simd
       for (std::int64_t c = 0; c < cols; ++c) s[c] = 0.0f;

@@ -1,0 +1,80 @@
+#include "config/axes.hpp"
+
+namespace attnbench {
+
+namespace {
+
+const std::vector<std::string> kShapeKeys = {"batch", "heads", "kv_heads", "head_dim"};
+const std::vector<std::string> kExecutors = {"dense", "sparse"};
+constexpr Index kMaxLength = Index{1} << 30;
+
+void read_axis(const YamlSource& src, const YAML::Node& map, const std::string& name,
+               const std::string& key, Index min, Index max, IndexList& axis) {
+  if (map[name]) axis = src.read_int_axis(map[name], key, min, max);
+}
+
+std::vector<std::string> read_executors(const YamlSource& src, const YAML::Node& node,
+                                        const std::string& key) {
+  if (!node.IsSequence()) return {src.read_choice(node, key, kExecutors)};
+  if (node.size() == 0) src.fail(node, key, "expected a value or a non-empty list");
+  std::vector<std::string> result;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    result.push_back(src.read_choice(node[i], join_key(key, std::to_string(i)), kExecutors));
+  }
+  return result;
+}
+
+}  // namespace
+
+const std::vector<std::string>& axis_keys() {
+  static const std::vector<std::string> keys = {"shape",    "seq_len", "kv_len",  "block_q",
+                                                "block_kv", "threads", "executor"};
+  return keys;
+}
+
+Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
+               const Axes& defaults) {
+  Axes axes = defaults;
+  if (const YAML::Node shape = map["shape"]) {
+    const std::string key = join_key(prefix, "shape");
+    src.check_keys(shape, key, kShapeKeys);
+    read_axis(src, shape, "batch", join_key(key, "batch"), 1, 4096, axes.batch);
+    read_axis(src, shape, "heads", join_key(key, "heads"), 1, 4096, axes.heads);
+    read_axis(src, shape, "kv_heads", join_key(key, "kv_heads"), 1, 4096, axes.kv_heads);
+    read_axis(src, shape, "head_dim", join_key(key, "head_dim"), 1, 1024, axes.head_dim);
+    if (shape["kv_heads"]) axes.kv_heads_node = shape["kv_heads"];
+  }
+  read_axis(src, map, "seq_len", join_key(prefix, "seq_len"), 1, kMaxLength, axes.seq_len);
+  read_axis(src, map, "kv_len", join_key(prefix, "kv_len"), 1, kMaxLength, axes.kv_len);
+  read_axis(src, map, "block_q", join_key(prefix, "block_q"), 1, 4096, axes.block_q);
+  read_axis(src, map, "block_kv", join_key(prefix, "block_kv"), 1, 4096, axes.block_kv);
+  read_axis(src, map, "threads", join_key(prefix, "threads"), 1, 1024, axes.threads);
+  if (map["executor"])
+    axes.executor = read_executors(src, map["executor"], join_key(prefix, "executor"));
+  return axes;
+}
+
+std::vector<AxisPoint> axis_product(const Axes& a) {
+  const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
+                                               &a.heads,   &a.kv_heads, &a.head_dim,
+                                               &a.block_q, &a.block_kv, &a.threads};
+  std::vector<AxisPoint> points;
+  std::vector<std::size_t> at(lists.size() + 1, 0);  // an odometer; the last digit: executor
+  auto size_of = [&](std::size_t i) {
+    return i < lists.size() ? lists[i]->size() : a.executor.size();
+  };
+  for (std::size_t i = 0; i <= lists.size(); ++i) {
+    if (size_of(i) == 0) return points;
+  }
+  while (true) {
+    auto v = [&](std::size_t i) { return (*lists[i])[at[i]]; };
+    const Index q = v(0), heads = v(3);
+    points.push_back(AxisPoint{v(2), heads, v(4) ? v(4) : heads, v(5), q, v(1) ? v(1) : q, v(6),
+                               v(7), v(8), a.executor[at.back()]});
+    std::size_t digit = at.size();
+    while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
+    if (digit == 0) return points;
+  }
+}
+
+}  // namespace attnbench

@@ -1,0 +1,37 @@
+// The sweep axes of an experiment (shape, lengths, tiles, threads, executor). Given at the top
+// level, they may be overridden per pattern entry, so that one config can hold cells of
+// different shapes (configs/perf.yaml does).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/yaml_source.hpp"
+
+namespace attnbench {
+
+struct Axes {
+  IndexList batch = {1}, heads = {8}, kv_heads = {0}, head_dim = {64};  // kv_heads 0: = heads
+  IndexList seq_len = {}, kv_len = {0};                                 // kv_len 0: = seq_len
+  IndexList block_q = {64}, block_kv = {64}, threads = {1};
+  std::vector<std::string> executor = {"sparse"};
+  YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
+};
+
+// The axis keys a map may hold (besides its other keys).
+const std::vector<std::string>& axis_keys();
+
+// Reads the axes present in `map` (keys under `prefix`), the others taken from `defaults`.
+Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
+               const Axes& defaults);
+
+// One point of the axes' cartesian product.
+struct AxisPoint {
+  Index batch, heads, kv_heads, head_dim, q_len, kv_len, block_q, block_kv, threads;
+  std::string executor;
+};
+
+// Every point, the executor varying fastest so that the two executors of a cell sit together.
+std::vector<AxisPoint> axis_product(const Axes& axes);
+
+}  // namespace attnbench

@@ -12,10 +12,11 @@ class BlockLocal final : public IntervalPattern {
   BlockLocal(const Geometry& g, const ParamValues& p)
       : IntervalPattern(g), block_(p.get_int("block")), causal_(p.get_bool("causal")) {}
 
-  KeyRange key_interval(int, Index q) const override {
+  void key_intervals(int, Index q, Intervals& out) const override {
     const Index start = floor_div(q, block_) * block_;
-    return {start, causal_ ? q + 1 : start + block_};
+    out.add(start, causal_ ? q + 1 : start + block_);
   }
+  bool monotone() const override { return true; }
 
   std::optional<Index> closed_form_pairs(int) const override {
     if (!is_square(geometry())) return std::nullopt;
@@ -27,8 +28,6 @@ class BlockLocal final : public IntervalPattern {
   }
 
  private:
-  static Index floor_div(Index a, Index b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
   Index block_;
   bool causal_;
 };

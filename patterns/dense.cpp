@@ -10,9 +10,10 @@ class Dense final : public IntervalPattern {
   Dense(const Geometry& g, const ParamValues& p)
       : IntervalPattern(g), causal_(p.get_bool("causal")) {}
 
-  KeyRange key_interval(int, Index q) const override {
-    return {0, causal_ ? q + 1 : geometry().kv_len};
+  void key_intervals(int, Index q, Intervals& out) const override {
+    out.add(0, causal_ ? q + 1 : geometry().kv_len);
   }
+  bool monotone() const override { return true; }
 
   std::optional<Index> closed_form_pairs(int) const override {
     const Index n = geometry().q_len;

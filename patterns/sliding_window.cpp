@@ -15,7 +15,10 @@ class SlidingWindow final : public IntervalPattern {
     right_ = p.get_bool("causal") ? 0 : (p.get_int("right") >= 0 ? p.get_int("right") : radius);
   }
 
-  KeyRange key_interval(int, Index q) const override { return {q - left_, q + right_ + 1}; }
+  void key_intervals(int, Index q, Intervals& out) const override {
+    out.add(q - left_, q + right_ + 1);
+  }
+  bool monotone() const override { return true; }
 
   std::optional<Index> closed_form_pairs(int) const override {
     const Index n = geometry().q_len;

@@ -33,7 +33,8 @@ std::vector<PatternInstance> instances_of(const PatternInfo& info) {
       const std::string label =
           fmt::format("{} [{}] q{} kv{}", info.name, params, l.q_len, l.kv_len);
       try {
-        result.push_back({label, info.make(make_geometry(l.q_len, l.kv_len, 4, values), values)});
+        const auto [q, kv] = executed_lengths(info, l.q_len, l.kv_len, values);
+        result.push_back({label, info.make(make_geometry(q, kv, 4, values), values)});
       } catch (const ParamError&) {
         // This parameter set does not fit this geometry; the plugin said so.
       }
@@ -48,7 +49,8 @@ std::unique_ptr<Pattern> make(const std::string& name,
   const PatternInfo* info = find_pattern(name);
   if (info == nullptr) throw std::logic_error("no pattern " + name);
   const ParamValues values = resolve_params(*info, params);
-  return info->make(make_geometry(q_len, kv_len ? kv_len : q_len, heads, values), values);
+  const auto [q, kv] = executed_lengths(*info, q_len, kv_len ? kv_len : q_len, values);
+  return info->make(make_geometry(q, kv, heads, values), values);
 }
 
 Index count_pairs(const Pattern& pattern, int head) {

@@ -117,9 +117,9 @@ int mask_command(const MaskArgs& args) {
   std::vector<Override> overrides;
   for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
   const ParamValues values = params_from_overrides(info, overrides);
-  const Index kv_len = args.kv_len ? args.kv_len : args.seq_len;
-  const Geometry geometry =
-      make_geometry(args.seq_len, kv_len, static_cast<int>(args.heads), values);
+  const auto [q_len, kv_len] =
+      executed_lengths(info, args.seq_len, args.kv_len ? args.kv_len : args.seq_len, values);
+  const Geometry geometry = make_geometry(q_len, kv_len, static_cast<int>(args.heads), values);
   const std::unique_ptr<Pattern> pattern = make_pattern(info, geometry, values);
   if (!args.npy.empty()) {
     std::vector<std::uint8_t> data;
@@ -129,14 +129,14 @@ int mask_command(const MaskArgs& args) {
       const std::vector<std::uint8_t> mask = element_mask(*pattern, static_cast<int>(h));
       data.insert(data.end(), mask.begin(), mask.end());
     }
-    std::vector<std::int64_t> shape = {args.seq_len, kv_len};
+    std::vector<std::int64_t> shape = {q_len, kv_len};
     if (args.all_heads) shape.insert(shape.begin(), args.heads);
     write_npy_u8(args.npy, shape, data);
     fmt::print(stderr, "wrote {} (uint8 {})\n", args.npy, fmt::join(shape, "x"));
   }
   if (!args.layout_npy.empty() || args.ascii) {
     const BlockLayout layout =
-        build_layout(*pattern, LayoutShape{args.seq_len, kv_len, args.block, args.block}, 2);
+        build_layout(*pattern, LayoutShape{q_len, kv_len, args.block, args.block}, 2);
     const std::vector<std::uint8_t> kinds = tile_kinds(layout, args.heads);
     if (!args.layout_npy.empty()) {
       write_npy_u8(args.layout_npy, {args.heads, layout.q_tiles, layout.kv_tiles}, kinds);

@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "core/errors.hpp"
 
@@ -20,17 +21,14 @@ std::vector<std::string> entry_keys() {
 ParamValue read_param(const YamlSource& src, const YAML::Node& node, const std::string& key,
                       const ParamSpec& spec) {
   switch (spec.type) {
-    case ParamType::kBool:
-      return src.read_bool(node, key);
-    case ParamType::kInt:
-      return src.read_int(node, key, spec.min, spec.max);
+    case ParamType::kBool: return src.read_bool(node, key);
+    case ParamType::kInt: return src.read_int(node, key, spec.min, spec.max);
     case ParamType::kFloat:
       return src.read_float(node, key, static_cast<double>(spec.min),
                             static_cast<double>(spec.max));
-    case ParamType::kChoice:
-      return src.read_choice(node, key, spec.choices);
-    case ParamType::kIntList:
-      return src.read_int_list(node, key, spec.min, spec.max);
+    case ParamType::kChoice: return src.read_choice(node, key, spec.choices);
+    case ParamType::kIntList: return src.read_int_list(node, key, spec.min, spec.max);
+    case ParamType::kString: return src.read_string(node, key);
   }
   src.fail(node, key, "unsupported parameter type");
 }
@@ -141,7 +139,15 @@ bool overflows(std::initializer_list<Index> factors) {
   return false;
 }
 
-void validate_case(const YamlSource& src, const PatternEntry& entry, const Case& c) {
+void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
+  try {
+    std::tie(c.q_len, c.kv_len) =
+        executed_lengths(*entry.info, c.seq_len, c.seq_kv_len, c.pattern.params);
+  } catch (const ParamError& e) {
+    auto it = entry.origin.find(e.param());
+    if (it == entry.origin.end()) src.fail(entry.node, join_key(entry.key, e.param()), e.what());
+    src.fail(it->second.first, it->second.second, e.what());
+  }
   if (overflows({4, c.shape.head_dim, c.shape.batch, c.shape.heads, c.q_len, c.kv_len})) {
     src.fail(entry.node, entry.key,
              "the FLOP count of this case overflows 64-bit arithmetic (batch x heads x q_len x "
@@ -200,7 +206,7 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
       for (const AxisPoint& point : axis_product(entry.axes)) {
         Case c = base;
         c.shape = Shape{point.batch, point.heads, point.kv_heads, point.head_dim};
-        c.q_len = point.q_len, c.kv_len = point.kv_len;
+        c.seq_len = point.q_len, c.seq_kv_len = point.kv_len;
         c.block_q = point.block_q, c.block_kv = point.block_kv;
         c.threads = static_cast<int>(point.threads), c.executor = point.executor;
         if (point.heads % point.kv_heads != 0) {

@@ -11,7 +11,7 @@ std::string Case::id() const {
     params += name + '=' + format_value(pattern.params.at(name));
   }
   return fmt::format("{}:{}/b{}.h{}.kvh{}.d{}/q{}.kv{}/bq{}.bkv{}/{}/t{}", pattern.name, params,
-                     shape.batch, shape.heads, shape.kv_heads, shape.head_dim, q_len, kv_len,
+                     shape.batch, shape.heads, shape.kv_heads, shape.head_dim, seq_len, seq_kv_len,
                      block_q, block_kv, executor, threads);
 }
 

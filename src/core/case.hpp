@@ -35,7 +35,9 @@ struct Case {
   PatternSpec pattern;
   std::vector<std::string> param_order;  // declaration order, for the id
   Shape shape;
-  Index q_len = 0;
+  Index seq_len = 0;     // as configured: the id uses these
+  Index seq_kv_len = 0;  // as configured (kv_len, defaulting to seq_len)
+  Index q_len = 0;       // as executed, from the pattern's `lengths` (usually the same)
   Index kv_len = 0;
   Index block_q = 64;
   Index block_kv = 64;

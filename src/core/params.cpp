@@ -8,16 +8,12 @@ namespace attnbench {
 
 std::string type_name(ParamType type) {
   switch (type) {
-    case ParamType::kBool:
-      return "bool";
-    case ParamType::kInt:
-      return "int";
-    case ParamType::kFloat:
-      return "float";
-    case ParamType::kChoice:
-      return "choice";
-    case ParamType::kIntList:
-      return "int list";
+    case ParamType::kBool: return "bool";
+    case ParamType::kInt: return "int";
+    case ParamType::kFloat: return "float";
+    case ParamType::kChoice: return "choice";
+    case ParamType::kIntList: return "int list";
+    case ParamType::kString: return "string";
   }
   return "?";
 }

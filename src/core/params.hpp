@@ -15,7 +15,7 @@ using Index = std::int64_t;
 using IndexList = std::vector<Index>;
 using ParamValue = std::variant<bool, Index, double, std::string, IndexList>;
 
-enum class ParamType { kBool, kInt, kFloat, kChoice, kIntList };
+enum class ParamType { kBool, kInt, kFloat, kChoice, kIntList, kString };
 
 struct ParamSpec {
   std::string name;
@@ -41,6 +41,7 @@ class ParamValues {
   double get_float(const std::string& name) const;
   const std::string& get_choice(const std::string& name) const;
   const IndexList& get_list(const std::string& name) const;
+  const std::string& get_string(const std::string& name) const { return get_choice(name); }
 
   const std::map<std::string, ParamValue>& all() const { return values_; }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/params.hpp"
@@ -60,6 +61,19 @@ class Pattern {
 
   // The number of allowed pairs of one head from the paper's formula, where one applies here.
   virtual std::optional<Index> closed_form_pairs(int head) const;
+
+  // The relative position (query position - key position, as fed to RoPE or a bias) that an
+  // allowed pair uses. Position-remapping patterns (Self-Extend, LM-Infinite, StreamingLLM)
+  // override it; `attnbench mask --positions` exports it.
+  virtual Index relative_position(int, Index q, Index k) const { return q - k; }
+
+  // Work the method needs besides its attention pairs (an SSM scan, pooling, hashing), per
+  // head and batch item, for a model width of `heads * head_dim`.
+  struct SideCost {
+    std::string name;
+    double flops = 0;
+  };
+  virtual std::vector<SideCost> side_costs(Index /*head_dim*/) const { return {}; }
 
   // True when heads see different masks; otherwise one layout serves every head.
   virtual bool varies_by_head() const { return false; }

@@ -56,6 +56,11 @@ ParamValues resolve_params(const PatternInfo& info,
   return values;
 }
 
+std::pair<Index, Index> executed_lengths(const PatternInfo& info, Index seq_len, Index kv_len,
+                                         const ParamValues& values) {
+  return info.lengths ? info.lengths(seq_len, kv_len, values) : std::pair{seq_len, kv_len};
+}
+
 Geometry make_geometry(Index q_len, Index kv_len, int heads, const ParamValues& values) {
   const bool bottom_right = values.get_choice("align") == "bottom_right";
   return Geometry{.q_len = q_len,

@@ -18,6 +18,9 @@ struct PatternInfo {
   std::string summary;            // one line: the rule, and the paper it comes from
   std::vector<ParamSpec> params;  // `align` is added for every pattern by the registry
   PatternFactory make;            // throws ParamError for values the geometry cannot take
+  // The query and key lengths the pattern executes for a configured seq_len and kv_len, for
+  // patterns that pool queries or add tokens (Funnel, LongT5, ETC, Landmark); unset: the same.
+  std::function<std::pair<Index, Index>(Index seq_len, Index kv_len, const ParamValues&)> lengths;
   // Parameter sets the conformance tests instantiate besides the defaults.
   std::vector<std::vector<std::pair<std::string, ParamValue>>> examples;
 };
@@ -33,6 +36,10 @@ std::vector<const PatternInfo*> all_patterns();
 // The defaults of every declared parameter, overridden by `overrides` (names must be declared).
 ParamValues resolve_params(const PatternInfo& info,
                            const std::vector<std::pair<std::string, ParamValue>>& overrides);
+
+// The executed lengths for configured ones (the plugin's `lengths`, or the same).
+std::pair<Index, Index> executed_lengths(const PatternInfo& info, Index seq_len, Index kv_len,
+                                         const ParamValues& values);
 
 // The geometry for a query and key length under the pattern's `align` parameter.
 Geometry make_geometry(Index q_len, Index kv_len, int heads, const ParamValues& values);

@@ -39,17 +39,10 @@ std::string latex_cell(const std::string& text) {
         out += '\\';
         out += c;
         break;
-      case '~':
-        out += "\\textasciitilde{}";
-        break;
-      case '^':
-        out += "\\textasciicircum{}";
-        break;
-      case '\\':
-        out += "\\textbackslash{}";
-        break;
-      default:
-        out += c;
+      case '~': out += "\\textasciitilde{}"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      case '\\': out += "\\textbackslash{}"; break;
+      default: out += c;
     }
   }
   return out;

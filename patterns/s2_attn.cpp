@@ -1,0 +1,94 @@
+// LongLoRA's shifted sparse attention (Chen et al. 2023): the first half of the heads attend
+// within groups of G tokens, the second half within groups shifted by G/2. `flash` is the
+// official training path (segments [0,h), [h,h+G), ..., [n-h,n)); `roll` the paper's pseudocode,
+// which rolls positions by -G/2 and so lets queries 0..h-1 see keys n-h..n-1 (a causal leak,
+// kept for fidelity). Training only: square lengths (patterns.md §1).
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/interval_pattern.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+namespace {
+
+class S2Attn final : public IntervalPattern {
+ public:
+  S2Attn(const Geometry& g, const ParamValues& p)
+      : IntervalPattern(g),
+        roll_(p.get_choice("variant") == "roll"),
+        causal_(p.get_bool("causal")) {
+    if (g.q_len != g.kv_len || g.q_offset != 0) {
+      throw ParamError("align", "S2-Attn is a training pattern: q_len must equal kv_len");
+    }
+    group_ = p.get_int("group") > 0 ? p.get_int("group") : std::max<Index>(1, g.q_len / 4);
+    if (group_ > g.q_len)
+      throw ParamError("group", fmt::format("group {} exceeds the sequence ({})", group_, g.q_len));
+    half_ = group_ / 2;
+  }
+
+  void key_intervals(int head, Index q, Intervals& out) const override {
+    if (head < geometry().heads / 2 || geometry().heads == 1) {
+      const Index start = q / group_ * group_;
+      out.add(start, causal_ ? q + 1 : start + group_);
+    } else if (!roll_) {
+      const Index start = (q + half_) / group_ * group_ - half_;
+      out.add(start, causal_ ? q + 1 : start + group_);
+    } else {
+      rolled(q, out);
+    }
+  }
+
+  bool varies_by_head() const override { return geometry().heads > 1; }
+
+  std::optional<Index> closed_form_pairs(int head) const override {
+    const Index n = geometry().q_len, g = group_;
+    if (n % g != 0 || g % 2 != 0) return std::nullopt;
+    const bool shifted = head >= geometry().heads / 2 && geometry().heads > 1 && !roll_;
+    if (causal_)
+      return shifted ? (n / g - 1) * g * (g + 1) / 2 + (g / 2) * (g / 2 + 1) : n * (g + 1) / 2;
+    return shifted ? n * g - g * g / 2 : n * g;
+  }
+
+ private:
+  // Rolled index r(p) = (p - h) mod n; keys with r(j) in the query's rolled group, r(j) <= r(q).
+  void rolled(Index q, Intervals& out) const {
+    const Index n = geometry().q_len;
+    const Index r = ((q - half_) % n + n) % n;
+    const Index lo = r / group_ * group_;
+    const Index hi = causal_ ? r + 1 : std::min(n, lo + group_);
+    const Index begin = (lo + half_) % n, length = hi - lo;
+    out.add(begin, std::min(n, begin + length));
+    if (begin + length > n) out.add(0, begin + length - n);
+  }
+
+  bool roll_, causal_;
+  Index group_ = 1, half_ = 0;
+};
+
+const bool kRegistered = register_pattern({
+    .name = "s2_attn",
+    .summary = "LongLoRA S2-Attn: half the heads in groups of G, half in groups shifted by G/2 "
+               "(flash: official path; roll: pseudocode, leaks)",
+    .params = {{.name = "group",
+                .type = ParamType::kInt,
+                .default_value = Index{0},
+                .help = "group size G; 0 = n/4 [C group_size_ratio 1/4]"},
+               {.name = "variant",
+                .type = ParamType::kChoice,
+                .default_value = std::string("flash"),
+                .help = "flash (cu_seqlens segments) or roll (the pseudocode's roll)",
+                .choices = {"flash", "roll"}},
+               {.name = "causal",
+                .type = ParamType::kBool,
+                .default_value = true,
+                .help = "keys j <= i (LongLoRA is causal-LM only; false is derived)"}},
+    .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<S2Attn>(g, p); },
+    .examples = {{{"group", Index{4}}},
+                 {{"group", Index{4}}, {"variant", std::string("roll")}},
+                 {{"group", Index{8}}, {"causal", false}},
+                 {{"group", Index{10}}, {"variant", std::string("roll")}, {"causal", false}}},
+});
+
+}  // namespace
+}  // namespace attnbench

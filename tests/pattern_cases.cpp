@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "exec/problem.hpp"
+
 namespace attnbench::testing {
 
 namespace {
@@ -17,6 +19,15 @@ const std::vector<Lengths> kGeometries = {{16, 16, "top_left"},  {64, 64, "top_l
                                           {130, 50, "top_left"}, {130, 50, "bottom_right"}};
 
 }  // namespace
+
+std::unique_ptr<Pattern> prepared(std::unique_ptr<Pattern> pattern, std::uint64_t seed) {
+  if (auto* content = dynamic_cast<ContentPattern*>(pattern.get())) {
+    const Geometry& g = pattern->geometry();
+    const Problem problem{1, g.heads, g.heads, g.q_len, g.kv_len, 16, 1};
+    content->prepare(content_inputs(problem, random_inputs(problem, seed)));
+  }
+  return pattern;
+}
 
 std::vector<PatternInstance> instances_of(const PatternInfo& info) {
   std::vector<std::vector<std::pair<std::string, ParamValue>>> sets = {{}};
@@ -34,7 +45,7 @@ std::vector<PatternInstance> instances_of(const PatternInfo& info) {
           fmt::format("{} [{}] q{} kv{}", info.name, params, l.q_len, l.kv_len);
       try {
         const auto [q, kv] = executed_lengths(info, l.q_len, l.kv_len, values);
-        result.push_back({label, info.make(make_geometry(q, kv, 4, values), values)});
+        result.push_back({label, prepared(info.make(make_geometry(q, kv, 4, values), values))});
       } catch (const ParamError&) {
         // This parameter set does not fit this geometry; the plugin said so.
       }
@@ -50,7 +61,7 @@ std::unique_ptr<Pattern> make(const std::string& name,
   if (info == nullptr) throw std::logic_error("no pattern " + name);
   const ParamValues values = resolve_params(*info, params);
   const auto [q, kv] = executed_lengths(*info, q_len, kv_len ? kv_len : q_len, values);
-  return info->make(make_geometry(q, kv, heads, values), values);
+  return prepared(info->make(make_geometry(q, kv, heads, values), values));
 }
 
 Index count_pairs(const Pattern& pattern, int head) {

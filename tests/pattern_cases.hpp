@@ -20,6 +20,9 @@ struct PatternInstance {
 // geometry" and the combination is left out.
 std::vector<PatternInstance> instances_of(const PatternInfo& info);
 
+// Runs a content-dependent pattern's prepare() on seeded random inputs (head_dim 16).
+std::unique_ptr<Pattern> prepared(std::unique_ptr<Pattern> pattern, std::uint64_t seed = 5);
+
 // One pattern with parameter overrides, for the worked-example tests.
 std::unique_ptr<Pattern> make(const std::string& name,
                               const std::vector<std::pair<std::string, ParamValue>>& params,

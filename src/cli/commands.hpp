@@ -27,6 +27,9 @@ struct MaskArgs {
   Index block = 64;
   std::vector<std::string> sets;
   std::string npy, layout_npy;
+  Index head_dim = 64;      // inputs for content-dependent patterns
+  std::uint64_t seed = 42;  // of those inputs
+  std::string positions;    // --positions FILE.npy
   bool all_heads = false;
   bool ascii = false;
 };

@@ -47,6 +47,11 @@ void add_mask(CLI::App& app, MaskArgs& args) {
       "write the tile layout as uint8 [heads, q_tiles, kv_tiles]: 0 empty, 1 partial, 2 full");
   mask->add_option("--block", args.block, "tile size for --layout-npy and --ascii (default 64)");
   mask->add_flag("--ascii", args.ascii, "print a block view of the mask");
+  mask->add_option("--positions", args.positions,
+                   "write the relative position each allowed pair uses, int32 [q_len, kv_len], -1 "
+                   "where not allowed");
+  mask->add_option("--head-dim", args.head_dim, "head_dim of the random inputs a content-dependent pattern decides from");
+  mask->add_option("--seed", args.seed, "seed of those inputs (default 42)");
 }
 
 int dispatch(CLI::App& app, RunArgs& run, MaskArgs& mask, std::string& report_dir, bool json) {

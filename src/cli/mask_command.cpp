@@ -8,6 +8,7 @@
 #include "config/expand.hpp"
 #include "core/layout.hpp"
 #include "core/registry.hpp"
+#include "exec/problem.hpp"
 #include "report/npy.hpp"
 
 namespace attnbench {
@@ -91,6 +92,23 @@ void print_ascii(const BlockLayout& layout, const std::vector<std::uint8_t>& kin
   }
 }
 
+void write_positions(const Pattern& pattern, int head, const std::string& path) {
+  const Geometry& g = pattern.geometry();
+  std::vector<std::int32_t> positions(static_cast<std::size_t>(g.q_len * g.kv_len), -1);
+  std::vector<std::uint8_t> row(static_cast<std::size_t>(g.kv_len));
+  for (Index r = 0; r < g.q_len; ++r) {
+    pattern.fill_row(head, r + g.q_offset, 0, g.kv_len, row.data());
+    for (Index k = 0; k < g.kv_len; ++k) {
+      if (row[static_cast<std::size_t>(k)]) {
+        positions[static_cast<std::size_t>(r * g.kv_len + k)] =
+            static_cast<std::int32_t>(pattern.relative_position(head, r + g.q_offset, k));
+      }
+    }
+  }
+  write_npy_i32(path, {g.q_len, g.kv_len}, positions);
+  fmt::print(stderr, "wrote {} (int32 {}x{}: relative position, -1 where not allowed)\n", path, g.q_len, g.kv_len);
+}
+
 void check_args(const MaskArgs& args) {
   auto bad = [](const std::string& option, const std::string& what) {
     throw InputError(SourceLocation{option, 0, 0}, "", what);
@@ -103,7 +121,7 @@ void check_args(const MaskArgs& args) {
   if (args.block < 1) bad("--block", "expected a tile size of at least 1");
   const Index kv = args.kv_len ? args.kv_len : args.seq_len;
   const Index heads = args.all_heads ? args.heads : 1;
-  if (!args.npy.empty() &&
+  if ((!args.npy.empty() || !args.positions.empty()) &&
       (args.seq_len > kMaxMaskBytes / kv || args.seq_len * kv > kMaxMaskBytes / heads)) {
     bad("--npy", "the element mask would exceed 4 GiB; use --layout-npy or --ascii");
   }
@@ -121,6 +139,11 @@ int mask_command(const MaskArgs& args) {
       executed_lengths(info, args.seq_len, args.kv_len ? args.kv_len : args.seq_len, values);
   const Geometry geometry = make_geometry(q_len, kv_len, static_cast<int>(args.heads), values);
   const std::unique_ptr<Pattern> pattern = make_pattern(info, geometry, values);
+  if (auto* content = dynamic_cast<ContentPattern*>(pattern.get())) {
+    // Decisions from seeded random inputs, as a run with `seed` would make them.
+    const Problem problem{1, args.heads, args.heads, q_len, kv_len, args.head_dim, 1};
+    content->prepare(content_inputs(problem, random_inputs(problem, args.seed)));
+  }
   if (!args.npy.empty()) {
     std::vector<std::uint8_t> data;
     const Index first = args.all_heads ? 0 : args.head;
@@ -134,6 +157,7 @@ int mask_command(const MaskArgs& args) {
     write_npy_u8(args.npy, shape, data);
     fmt::print(stderr, "wrote {} (uint8 {})\n", args.npy, fmt::join(shape, "x"));
   }
+  if (!args.positions.empty()) write_positions(*pattern, static_cast<int>(args.head), args.positions);
   if (!args.layout_npy.empty() || args.ascii) {
     const BlockLayout layout =
         build_layout(*pattern, LayoutShape{q_len, kv_len, args.block, args.block}, 2);

@@ -13,7 +13,7 @@ namespace attnbench {
 // empty interval still says where the query stands.
 class Intervals {
  public:
-  static constexpr int kMax = 8;
+  static constexpr int kMax = 16;
   void add(Index begin, Index end) {
     if (count_ < kMax) ranges_[static_cast<std::size_t>(count_++)] = {begin, end};
   }

@@ -23,6 +23,10 @@ void fill_uniform(std::vector<float>& values, std::size_t count, std::uint64_t s
 
 }  // namespace
 
+ContentInputs content_inputs(const Problem& p, const Tensors& t) {
+  return ContentInputs{t.q.data(), t.k.data(), p.heads, p.kv_heads, p.q_len, p.kv_len, p.head_dim};
+}
+
 Tensors random_inputs(const Problem& problem, std::uint64_t seed) {
   Tensors t;
   fill_uniform(t.q, problem.q_elements(), splitmix64(seed * 3 + 0));

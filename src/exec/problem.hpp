@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/content_pattern.hpp"
 #include "core/params.hpp"
 
 namespace attnbench {
@@ -37,6 +38,9 @@ struct Tensors {
 // Uniform values in [-1, 1) from a counter-based generator: the same for a seed on any thread
 // count, and fast enough for million-token inputs.
 Tensors random_inputs(const Problem& problem, std::uint64_t seed);
+
+// What a content-dependent pattern sees: batch item 0 of Q and K.
+ContentInputs content_inputs(const Problem& problem, const Tensors& tensors);
 
 // Offsets of one (batch, head) slice.
 inline std::size_t q_offset(const Problem& p, Index b, Index h) {

@@ -61,6 +61,9 @@ Json to_json(const CaseRecord& r) {
       {"message", r.message},
       {"latency_ms", optional_json(r.latency_ms)},
       {"layout_ms", r.layout_ms},
+      {"prepare_ms", r.prepare_ms},
+      {"balance", r.balance},
+      {"side_flops", r.side_flops},
       {"flops",
        {{"useful", r.flops.useful}, {"executed", r.flops.executed}, {"dense", r.flops.dense}}},
       {"gflops_useful", optional_json(r.gflops_useful)},
@@ -93,6 +96,9 @@ CaseRecord case_from_json(const Json& j) {
   r.status = j.at("status"), r.message = j.at("message");
   r.latency_ms = optional_from<LatencyMs>(j, "latency_ms");
   r.layout_ms = j.at("layout_ms");
+  r.prepare_ms = j.at("prepare_ms");
+  r.balance = j.at("balance").get<std::map<std::string, double>>();
+  r.side_flops = j.at("side_flops").get<std::map<std::string, std::int64_t>>();
   const Json& f = j.at("flops");
   r.flops = FlopCounts{f.at("useful"), f.at("executed"), f.at("dense")};
   r.gflops_useful = optional_from<double>(j, "gflops_useful");

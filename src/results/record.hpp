@@ -62,6 +62,9 @@ struct CaseRecord {
   std::string status, message;  // passed | failed | skipped | error
   std::optional<LatencyMs> latency_ms;
   double layout_ms = 0;
+  double prepare_ms = 0;                         // content-dependent patterns' decisions
+  std::map<std::string, double> balance;         // their bucket / block balance statistics
+  std::map<std::string, std::int64_t> side_flops;  // work besides attention pairs (estimates)
   FlopCounts flops;
   std::optional<double> gflops_useful;
   std::optional<double> gemm_fraction;  // gflops_useful / the context's gemm_gflops

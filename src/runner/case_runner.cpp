@@ -123,6 +123,9 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   const Geometry geometry =
       make_geometry(c.q_len, c.kv_len, static_cast<int>(c.shape.heads), c.pattern.params);
   const std::unique_ptr<Pattern> pattern = info->make(geometry, c.pattern.params);
+  for (const Pattern::SideCost& cost : pattern->side_costs(c.shape.head_dim)) {
+    r.side_flops[cost.name] = static_cast<std::int64_t>(cost.flops) * c.shape.heads * c.shape.batch;
+  }
   const Problem problem = problem_of(c);
   const LayoutShape shape{c.q_len, c.kv_len, c.block_q, c.block_kv};
   const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
@@ -138,6 +141,13 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   };
   if (guard()) return;
   reset_peak_rss();
+  const Tensors inputs = random_inputs(problem, c.measurement.seed);
+  if (auto* content = dynamic_cast<ContentPattern*>(pattern.get())) {
+    const auto prepare_start = Clock::now();
+    content->prepare(content_inputs(problem, inputs));
+    r.prepare_ms = ms_since(prepare_start);
+    r.balance = content->balance();
+  }
   const auto layout_start = Clock::now();
   const BlockLayout layout = build_layout(*pattern, shape, c.threads);
   r.layout_ms = ms_since(layout_start);
@@ -148,7 +158,6 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   r.memory.analytic_bytes = analytic;
   if (guard()) return;
 
-  const Tensors inputs = random_inputs(problem, c.measurement.seed);
   std::vector<float> out(problem.q_elements());
   const std::unique_ptr<Executor> executor = make_executor(c.executor, problem, layout);
   r.impl = executor->impl();

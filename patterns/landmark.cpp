@@ -1,0 +1,155 @@
+// Landmark Attention (Mohtashami & Jaggi 2023): a landmark token after every `block_tokens`
+// regular tokens, so blocks of B = l + 1 and an executed length n' = n + floor(n / l).
+// train: dense causal, except that a landmark never attends itself (its own block's landmark).
+// infer: causal keys of the query's chunk of `chunk` positions, plus all B keys of the top_k
+// complete earlier blocks whose landmark key scores highest against the query, chosen per
+// (head, query) from the data, or replayed from `replay` (int32 [heads, n', top_k], -1 = none).
+// Retrieved blocks are not repositioned here (llama_mem.py moves them next to the chunk).
+// patterns.md §2.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/content_pattern.hpp"
+#include "core/errors.hpp"
+#include "core/interval_pattern.hpp"
+#include "core/npy_read.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+namespace {
+
+class Landmark final : public ContentPattern {
+ public:
+  Landmark(const Geometry& g, const ParamValues& p)
+      : ContentPattern(g), block_(p.get_int("block_tokens") + 1), infer_(p.get_choice("mode") == "infer"),
+        top_k_(p.get_int("top_k")), chunk_(p.get_int("chunk")) {
+    if (g.q_len != g.kv_len || g.q_offset != 0) throw ParamError("align", "Landmark runs square (prefill) lengths only");
+    if (infer_ && (chunk_ < block_ || chunk_ % block_ != 0)) {
+      throw ParamError("chunk", fmt::format("the chunk ({}) must be a multiple of the block ({})", chunk_, block_));
+    }
+    const std::string& replay = p.get_string("replay");
+    if (infer_ && !replay.empty()) {
+      try {
+        selected_ = read_npy_int32(replay, {g.heads, g.q_len, top_k_});
+      } catch (const NpyError& e) {
+        throw ParamError("replay", e.what());
+      }
+      check_replay();
+    }
+  }
+
+  bool allows(int head, Index q, Index k) const override {
+    if (k > q) return false;
+    if (!infer_) return !(is_landmark(k) && k / block_ == q / block_);
+    if (k >= q / chunk_ * chunk_) return true;
+    const std::int32_t* chosen = choice(head, q);
+    return std::find(chosen, chosen + top_k_, static_cast<std::int32_t>(k / block_)) != chosen + top_k_;
+  }
+
+  std::vector<KeyRange> candidate_keys(int head, Index q_begin, Index q_end) const override {
+    if (!infer_) return {KeyRange{0, q_end}};
+    std::vector<KeyRange> ranges;
+    for (Index q = q_begin; q < q_end; ++q) {
+      const std::int32_t* chosen = choice(head, q);
+      for (Index i = 0; i < top_k_; ++i) {
+        if (chosen[i] >= 0) ranges.push_back({chosen[i] * block_, (chosen[i] + 1) * block_});
+      }
+    }
+    ranges.push_back({q_begin / chunk_ * chunk_, q_end});
+    std::sort(ranges.begin(), ranges.end(), [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
+    return ranges;
+  }
+
+  void prepare(const ContentInputs& in) override {
+    if (!infer_ || !selected_.empty()) return;
+    selected_.assign(static_cast<std::size_t>(geometry().heads * geometry().q_len * top_k_), -1);
+    for (Index h = 0; h < geometry().heads; ++h) {
+      for (Index q = 0; q < geometry().q_len; ++q) select(in, h, q);
+    }
+  }
+
+  bool varies_by_head() const override { return infer_; }
+
+  std::optional<Index> closed_form_pairs(int) const override {
+    const Index n = geometry().q_len;
+    if (infer_ || n % block_ != 0) return std::nullopt;
+    return n * (n + 1) / 2 - n / block_;
+  }
+
+  // Scoring every earlier landmark: about n'^2 / (2B) dot products of 2 d flops.
+  std::vector<SideCost> side_costs(Index head_dim) const override {
+    if (!infer_) return {};
+    const double n = static_cast<double>(geometry().q_len);
+    return {{"landmark_scoring", n * n / (2.0 * static_cast<double>(block_)) * 2.0 * static_cast<double>(head_dim)}};
+  }
+
+ private:
+  bool is_landmark(Index p) const { return p % block_ == block_ - 1; }
+  const std::int32_t* choice(int head, Index q) const {
+    return selected_.data() + (head * geometry().q_len + q) * top_k_;
+  }
+
+  // The top_k complete blocks before the query's chunk, by the query's score on their landmark.
+  void select(const ContentInputs& in, Index h, Index q) {
+    const Index blocks = q / chunk_ * chunk_ / block_;
+    std::vector<std::pair<float, Index>> scored;
+    const float* query = in.q_row(h, q);
+    for (Index b = 0; b < blocks; ++b) {
+      const float* key = in.k_row(h, b * block_ + block_ - 1);
+      scored.emplace_back(std::inner_product(query, query + in.head_dim, key, 0.0f), b);
+    }
+    const Index take = std::min<Index>(top_k_, static_cast<Index>(scored.size()));
+    std::partial_sort(scored.begin(), scored.begin() + take, scored.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    std::int32_t* out = selected_.data() + (h * geometry().q_len + q) * top_k_;
+    for (Index i = 0; i < take; ++i) out[i] = static_cast<std::int32_t>(scored[static_cast<std::size_t>(i)].second);
+  }
+
+  void check_replay() const {
+    for (Index h = 0; h < geometry().heads; ++h) {
+      for (Index q = 0; q < geometry().q_len; ++q) {
+        const std::int32_t* chosen = choice(static_cast<int>(h), q);
+        for (Index i = 0; i < top_k_; ++i) {
+          if (chosen[i] >= 0 && (chosen[i] + 1) * block_ > q / chunk_ * chunk_) {
+            throw ParamError("replay", fmt::format("head {} query {} retrieves block {}, which is not a complete block "
+                                                   "before its chunk", h, q, chosen[i]));
+          }
+        }
+      }
+    }
+  }
+
+  Index block_;
+  bool infer_;
+  Index top_k_, chunk_;
+  std::vector<std::int32_t> selected_;  // heads x n' x top_k block ids, -1 = none
+};
+
+const bool kRegistered = register_pattern({
+    .name = "landmark",
+    .summary = "Landmark Attention: + a landmark per block_tokens (n' = n + n/l); train: causal "
+               "minus own landmark; infer: chunk + top_k blocks by landmark score",
+    .params = {{.name = "block_tokens", .type = ParamType::kInt, .default_value = Index{50},
+                .help = "regular tokens per block l [C mem_freq 50; llama/train.py 63]", .min = 1},
+               {.name = "mode", .type = ParamType::kChoice, .default_value = std::string("train"),
+                .help = "train (static) or infer (content-dependent)", .choices = {"train", "infer"}},
+               {.name = "top_k", .type = ParamType::kInt, .default_value = Index{5},
+                .help = "retrieved blocks per query [C PG19 2-4, LLaMA 5]", .min = 1, .max = 64},
+               {.name = "chunk", .type = ParamType::kInt, .default_value = Index{204},
+                .help = "positions per chunk, a multiple of l+1 [C 512-2-6*51 = 204]", .min = 1},
+               {.name = "replay", .type = ParamType::kString, .default_value = std::string(""),
+                .help = "int32 [heads, n', top_k] block ids to replay instead of scoring"}},
+    .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<Landmark>(g, p); },
+    .lengths = [](Index n, Index, const ParamValues& p) {
+      const Index total = n + n / p.get_int("block_tokens");
+      return std::pair{total, total};
+    },
+    .examples = {{{"block_tokens", Index{3}}},
+                 {{"block_tokens", Index{3}}, {"mode", std::string("infer")}, {"top_k", Index{2}}, {"chunk", Index{8}}},
+                 {{"block_tokens", Index{7}}, {"mode", std::string("infer")}, {"top_k", Index{3}}, {"chunk", Index{16}}}},
+});
+
+}  // namespace
+}  // namespace attnbench

@@ -23,11 +23,16 @@ namespace {
 class Landmark final : public ContentPattern {
  public:
   Landmark(const Geometry& g, const ParamValues& p)
-      : ContentPattern(g), block_(p.get_int("block_tokens") + 1), infer_(p.get_choice("mode") == "infer"),
-        top_k_(p.get_int("top_k")), chunk_(p.get_int("chunk")) {
-    if (g.q_len != g.kv_len || g.q_offset != 0) throw ParamError("align", "Landmark runs square (prefill) lengths only");
+      : ContentPattern(g),
+        block_(p.get_int("block_tokens") + 1),
+        infer_(p.get_choice("mode") == "infer"),
+        top_k_(p.get_int("top_k")),
+        chunk_(p.get_int("chunk")) {
+    if (g.q_len != g.kv_len || g.q_offset != 0)
+      throw ParamError("align", "Landmark runs square (prefill) lengths only");
     if (infer_ && (chunk_ < block_ || chunk_ % block_ != 0)) {
-      throw ParamError("chunk", fmt::format("the chunk ({}) must be a multiple of the block ({})", chunk_, block_));
+      throw ParamError("chunk", fmt::format("the chunk ({}) must be a multiple of the block ({})",
+                                            chunk_, block_));
     }
     const std::string& replay = p.get_string("replay");
     if (infer_ && !replay.empty()) {
@@ -45,7 +50,8 @@ class Landmark final : public ContentPattern {
     if (!infer_) return !(is_landmark(k) && k / block_ == q / block_);
     if (k >= q / chunk_ * chunk_) return true;
     const std::int32_t* chosen = choice(head, q);
-    return std::find(chosen, chosen + top_k_, static_cast<std::int32_t>(k / block_)) != chosen + top_k_;
+    return std::find(chosen, chosen + top_k_, static_cast<std::int32_t>(k / block_)) !=
+           chosen + top_k_;
   }
 
   std::vector<KeyRange> candidate_keys(int head, Index q_begin, Index q_end) const override {
@@ -58,7 +64,8 @@ class Landmark final : public ContentPattern {
       }
     }
     ranges.push_back({q_begin / chunk_ * chunk_, q_end});
-    std::sort(ranges.begin(), ranges.end(), [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
+    std::sort(ranges.begin(), ranges.end(),
+              [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
     return ranges;
   }
 
@@ -82,7 +89,8 @@ class Landmark final : public ContentPattern {
   std::vector<SideCost> side_costs(Index head_dim) const override {
     if (!infer_) return {};
     const double n = static_cast<double>(geometry().q_len);
-    return {{"landmark_scoring", n * n / (2.0 * static_cast<double>(block_)) * 2.0 * static_cast<double>(head_dim)}};
+    return {{"landmark_scoring",
+             n * n / (2.0 * static_cast<double>(block_)) * 2.0 * static_cast<double>(head_dim)}};
   }
 
  private:
@@ -102,9 +110,12 @@ class Landmark final : public ContentPattern {
     }
     const Index take = std::min<Index>(top_k_, static_cast<Index>(scored.size()));
     std::partial_sort(scored.begin(), scored.begin() + take, scored.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+                      [](const auto& a, const auto& b) {
+                        return a.first > b.first || (a.first == b.first && a.second < b.second);
+                      });
     std::int32_t* out = selected_.data() + (h * geometry().q_len + q) * top_k_;
-    for (Index i = 0; i < take; ++i) out[i] = static_cast<std::int32_t>(scored[static_cast<std::size_t>(i)].second);
+    for (Index i = 0; i < take; ++i)
+      out[i] = static_cast<std::int32_t>(scored[static_cast<std::size_t>(i)].second);
   }
 
   void check_replay() const {
@@ -113,8 +124,11 @@ class Landmark final : public ContentPattern {
         const std::int32_t* chosen = choice(static_cast<int>(h), q);
         for (Index i = 0; i < top_k_; ++i) {
           if (chosen[i] >= 0 && (chosen[i] + 1) * block_ > q / chunk_ * chunk_) {
-            throw ParamError("replay", fmt::format("head {} query {} retrieves block {}, which is not a complete block "
-                                                   "before its chunk", h, q, chosen[i]));
+            throw ParamError(
+                "replay",
+                fmt::format("head {} query {} retrieves block {}, which is not a complete block "
+                            "before its chunk",
+                            h, q, chosen[i]));
           }
         }
       }
@@ -131,24 +145,47 @@ const bool kRegistered = register_pattern({
     .name = "landmark",
     .summary = "Landmark Attention: + a landmark per block_tokens (n' = n + n/l); train: causal "
                "minus own landmark; infer: chunk + top_k blocks by landmark score",
-    .params = {{.name = "block_tokens", .type = ParamType::kInt, .default_value = Index{50},
-                .help = "regular tokens per block l [C mem_freq 50; llama/train.py 63]", .min = 1},
-               {.name = "mode", .type = ParamType::kChoice, .default_value = std::string("train"),
-                .help = "train (static) or infer (content-dependent)", .choices = {"train", "infer"}},
-               {.name = "top_k", .type = ParamType::kInt, .default_value = Index{5},
-                .help = "retrieved blocks per query [C PG19 2-4, LLaMA 5]", .min = 1, .max = 64},
-               {.name = "chunk", .type = ParamType::kInt, .default_value = Index{204},
-                .help = "positions per chunk, a multiple of l+1 [C 512-2-6*51 = 204]", .min = 1},
-               {.name = "replay", .type = ParamType::kString, .default_value = std::string(""),
+    .params = {{.name = "block_tokens",
+                .type = ParamType::kInt,
+                .default_value = Index{50},
+                .help = "regular tokens per block l [C mem_freq 50; llama/train.py 63]",
+                .min = 1},
+               {.name = "mode",
+                .type = ParamType::kChoice,
+                .default_value = std::string("train"),
+                .help = "train (static) or infer (content-dependent)",
+                .choices = {"train", "infer"}},
+               {.name = "top_k",
+                .type = ParamType::kInt,
+                .default_value = Index{5},
+                .help = "retrieved blocks per query [C PG19 2-4, LLaMA 5]",
+                .min = 1,
+                .max = 64},
+               {.name = "chunk",
+                .type = ParamType::kInt,
+                .default_value = Index{204},
+                .help = "positions per chunk, a multiple of l+1 [C 512-2-6*51 = 204]",
+                .min = 1},
+               {.name = "replay",
+                .type = ParamType::kString,
+                .default_value = std::string(""),
                 .help = "int32 [heads, n', top_k] block ids to replay instead of scoring"}},
-    .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<Landmark>(g, p); },
-    .lengths = [](Index n, Index, const ParamValues& p) {
-      const Index total = n + n / p.get_int("block_tokens");
-      return std::pair{total, total};
-    },
+    .make = [](const Geometry& g,
+               const ParamValues& p) { return std::make_unique<Landmark>(g, p); },
+    .lengths =
+        [](Index n, Index, const ParamValues& p) {
+          const Index total = n + n / p.get_int("block_tokens");
+          return std::pair{total, total};
+        },
     .examples = {{{"block_tokens", Index{3}}},
-                 {{"block_tokens", Index{3}}, {"mode", std::string("infer")}, {"top_k", Index{2}}, {"chunk", Index{8}}},
-                 {{"block_tokens", Index{7}}, {"mode", std::string("infer")}, {"top_k", Index{3}}, {"chunk", Index{16}}}},
+                 {{"block_tokens", Index{3}},
+                  {"mode", std::string("infer")},
+                  {"top_k", Index{2}},
+                  {"chunk", Index{8}}},
+                 {{"block_tokens", Index{7}},
+                  {"mode", std::string("infer")},
+                  {"top_k", Index{3}},
+                  {"chunk", Index{16}}}},
 });
 
 }  // namespace

@@ -8,7 +8,8 @@ namespace attnbench {
 Intervals IntervalPattern::clipped(int head, Index q) const {
   Intervals raw, out;
   key_intervals(head, q, raw);
-  for (const KeyRange& r : raw) out.add(std::max<Index>(r.begin, 0), std::min(r.end, geometry().kv_len));
+  for (const KeyRange& r : raw)
+    out.add(std::max<Index>(r.begin, 0), std::min(r.end, geometry().kv_len));
   return out;
 }
 
@@ -39,7 +40,8 @@ bool covers(const Intervals& ranges, Index begin, Index end) {
             [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
   Index reached = begin;
   for (int i = 0; i < ranges.size() && reached < end; ++i) {
-    if (sorted[static_cast<std::size_t>(i)].end <= sorted[static_cast<std::size_t>(i)].begin) continue;
+    if (sorted[static_cast<std::size_t>(i)].end <= sorted[static_cast<std::size_t>(i)].begin)
+      continue;
     if (sorted[static_cast<std::size_t>(i)].begin > reached) return false;
     reached = std::max(reached, sorted[static_cast<std::size_t>(i)].end);
   }
@@ -47,8 +49,9 @@ bool covers(const Intervals& ranges, Index begin, Index end) {
 }
 
 bool touches(const Intervals& ranges, Index begin, Index end) {
-  return std::any_of(ranges.begin(), ranges.end(),
-                     [&](const KeyRange& r) { return r.begin < r.end && r.begin < end && r.end > begin; });
+  return std::any_of(ranges.begin(), ranges.end(), [&](const KeyRange& r) {
+    return r.begin < r.end && r.begin < end && r.end > begin;
+  });
 }
 
 }  // namespace
@@ -67,7 +70,8 @@ std::vector<KeyRange> IntervalPattern::candidate_keys(int head, Index q_begin, I
       if (r.begin < r.end) all.push_back(r);
     }
   }
-  std::sort(all.begin(), all.end(), [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
+  std::sort(all.begin(), all.end(),
+            [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
   std::vector<KeyRange> merged;
   for (const KeyRange& r : all) {
     if (!merged.empty() && r.begin <= merged.back().end) {

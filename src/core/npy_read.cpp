@@ -14,14 +14,17 @@ namespace {
 std::string dict_value(const std::string& header, const std::string& key, const std::string& name) {
   const std::size_t at = header.find("'" + key + "'");
   const std::size_t colon = at == std::string::npos ? at : header.find(':', at);
-  if (colon == std::string::npos) throw NpyError(fmt::format("{}: the header has no '{}'", name, key));
+  if (colon == std::string::npos)
+    throw NpyError(fmt::format("{}: the header has no '{}'", name, key));
   std::size_t start = header.find_first_not_of(' ', colon + 1);
   if (start == std::string::npos) throw NpyError(fmt::format("{}: truncated header", name));
   const char open = header[start];
   const char close = open == '(' ? ')' : open == '\'' ? '\'' : ',';
   const std::size_t end = header.find(close, start + 1);
-  if (end == std::string::npos) throw NpyError(fmt::format("{}: malformed header value for '{}'", name, key));
-  return open == '(' || open == '\'' ? header.substr(start + 1, end - start - 1) : header.substr(start, end - start);
+  if (end == std::string::npos)
+    throw NpyError(fmt::format("{}: malformed header value for '{}'", name, key));
+  return open == '(' || open == '\'' ? header.substr(start + 1, end - start - 1)
+                                     : header.substr(start, end - start);
 }
 
 std::vector<std::int64_t> parse_shape(const std::string& text, const std::string& name) {
@@ -35,11 +38,13 @@ std::vector<std::int64_t> parse_shape(const std::string& text, const std::string
     try {
       std::size_t used = 0;
       value = std::stoll(item.substr(first), &used);
-      if (item.find_first_not_of(' ', first + used) != std::string::npos) throw std::invalid_argument("");
+      if (item.find_first_not_of(' ', first + used) != std::string::npos)
+        throw std::invalid_argument("");
     } catch (const std::exception&) {
       throw NpyError(fmt::format("{}: bad shape entry '{}'", name, item));
     }
-    if (value < 0 || value > (std::int64_t{1} << 40)) throw NpyError(fmt::format("{}: shape entry {} out of range", name, value));
+    if (value < 0 || value > (std::int64_t{1} << 40))
+      throw NpyError(fmt::format("{}: shape entry {} out of range", name, value));
     shape.push_back(value);
   }
   return shape;
@@ -54,11 +59,14 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name) {
   const auto major = static_cast<unsigned char>(bytes[6]);
   std::size_t header_len = 0, offset = 0;
   if (major == 1) {
-    header_len = static_cast<unsigned char>(bytes[8]) | static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8;
+    header_len = static_cast<unsigned char>(bytes[8]) |
+                 static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8;
     offset = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) throw NpyError(fmt::format("{}: truncated header", name));
-    for (int i = 3; i >= 0; --i) header_len = header_len << 8 | static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(i)]);
+    for (int i = 3; i >= 0; --i)
+      header_len =
+          header_len << 8 | static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(i)]);
     offset = 12;
   } else {
     throw NpyError(fmt::format("{}: unsupported .npy version {}", name, major));
@@ -68,16 +76,20 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name) {
   NpyArray array;
   array.dtype = dict_value(header, "descr", name);
   if (dict_value(header, "fortran_order", name).find("False") == std::string::npos) {
-    throw NpyError(fmt::format("{}: Fortran order is not supported (save a C-ordered array)", name));
+    throw NpyError(
+        fmt::format("{}: Fortran order is not supported (save a C-ordered array)", name));
   }
   array.shape = parse_shape(dict_value(header, "shape", name), name);
   std::int64_t count = 1;
   for (std::int64_t d : array.shape) {
-    if (d != 0 && count > (std::int64_t{1} << 40) / d) throw NpyError(fmt::format("{}: the array is too large", name));
+    if (d != 0 && count > (std::int64_t{1} << 40) / d)
+      throw NpyError(fmt::format("{}: the array is too large", name));
     count *= d;
   }
   if (array.dtype != "<i4" && array.dtype != "<f4") {
-    throw NpyError(fmt::format("{}: dtype {} is not supported (expected int32 '<i4' or float32 '<f4')", name, array.dtype));
+    throw NpyError(
+        fmt::format("{}: dtype {} is not supported (expected int32 '<i4' or float32 '<f4')", name,
+                    array.dtype));
   }
   const std::size_t body = offset + header_len, need = static_cast<std::size_t>(count) * 4;
   if (bytes.size() - body != need) {
@@ -102,13 +114,17 @@ NpyArray read_npy(const std::string& path) {
   return parse_npy(bytes.str(), path);
 }
 
-std::vector<std::int32_t> read_npy_int32(const std::string& path, const std::vector<std::int64_t>& shape) {
+std::vector<std::int32_t> read_npy_int32(const std::string& path,
+                                         const std::vector<std::int64_t>& shape) {
   NpyArray array = read_npy(path);
-  if (array.dtype != "<i4") throw NpyError(fmt::format("{}: expected int32, found {}", path, array.dtype));
+  if (array.dtype != "<i4")
+    throw NpyError(fmt::format("{}: expected int32, found {}", path, array.dtype));
   bool match = array.shape.size() == shape.size();
-  for (std::size_t i = 0; match && i < shape.size(); ++i) match = shape[i] < 0 || shape[i] == array.shape[i];
+  for (std::size_t i = 0; match && i < shape.size(); ++i)
+    match = shape[i] < 0 || shape[i] == array.shape[i];
   if (!match) {
-    throw NpyError(fmt::format("{}: expected shape ({}), found ({})", path, fmt::join(shape, ", "), fmt::join(array.shape, ", ")));
+    throw NpyError(fmt::format("{}: expected shape ({}), found ({})", path, fmt::join(shape, ", "),
+                               fmt::join(array.shape, ", ")));
   }
   return std::move(array.ints);
 }

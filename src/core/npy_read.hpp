@@ -27,6 +27,7 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name);
 NpyArray read_npy(const std::string& path);
 
 // An int32 array of exactly `shape` (a -1 entry matches any size).
-std::vector<std::int32_t> read_npy_int32(const std::string& path, const std::vector<std::int64_t>& shape);
+std::vector<std::int32_t> read_npy_int32(const std::string& path,
+                                         const std::vector<std::int64_t>& shape);
 
 }  // namespace attnbench

@@ -1,0 +1,216 @@
+// Reformer LSH attention (Kitaev et al. 2020), as trax computes it: per hash round, bucket each
+// position by argmax([xR; -xR]) of its query (shared QK) under a random rotation R, sort by
+// (bucket, position), cut into chunks of c, and let a query attend its own chunk and the
+// previous one (chunk 0 wraps to the last). Causal by original position; self only when nothing
+// else is allowed; the union over rounds. Cross-bucket keys inside the two chunks are not
+// masked, as in trax. `replay` gives the buckets (int32 [hashes, n] in [0, buckets)) instead
+// (patterns.md §15).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "core/content_pattern.hpp"
+#include "core/errors.hpp"
+#include "core/interval_pattern.hpp"
+#include "core/npy_read.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+namespace {
+
+class Reformer final : public ContentPattern {
+ public:
+  Reformer(const Geometry& g, const ParamValues& p)
+      : ContentPattern(g),
+        chunk_(p.get_int("chunk")),
+        hashes_(p.get_int("hashes")),
+        causal_(p.get_bool("causal")),
+        seed_(static_cast<std::uint64_t>(p.get_int("seed"))) {
+    if (g.q_len != g.kv_len || g.q_offset != 0)
+      throw ParamError("align", "Reformer LSH runs self-attention: square lengths only");
+    if (chunk_ > g.q_len)
+      throw ParamError("chunk", fmt::format("chunk {} exceeds the sequence ({})", chunk_, g.q_len));
+    buckets_ =
+        p.get_int("buckets") > 0 ? p.get_int("buckets") : 2 * std::max<Index>(1, g.q_len / chunk_);
+    if (buckets_ % 2 != 0)
+      throw ParamError("buckets", "the number of buckets must be even (argmax over [xR; -xR])");
+    chunks_ = (g.q_len + chunk_ - 1) / chunk_;
+    if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
+      std::vector<std::int32_t> buckets;
+      try {
+        buckets = read_npy_int32(replay, {hashes_, g.q_len});
+      } catch (const NpyError& e) {
+        throw ParamError("replay", e.what());
+      }
+      for (std::int32_t b : buckets) {
+        if (b < 0 || b >= buckets_)
+          throw ParamError("replay", fmt::format("bucket {} is outside [0, {})", b, buckets_));
+      }
+      for (int h = 0; h < g.heads; ++h) assign_chunks(buckets);
+    }
+  }
+
+  bool allows(int head, Index q, Index k) const override {
+    if (k == q) return !has_other_[static_cast<std::size_t>(head * geometry().q_len + q)];
+    if (causal_ && k > q) return false;
+    return shares_window(head, q, k);
+  }
+
+  void fill_row(int head, Index q, Index k_begin, Index k_end, std::uint8_t* out) const override {
+    const Index n = geometry().q_len;
+    std::fill(out, out + (k_end - k_begin), 0);
+    for (Index round = 0; round < hashes_; ++round) {
+      const std::int32_t* chunk = chunk_of_.data() + (head * hashes_ + round) * n;
+      const std::int32_t own = chunk[q],
+                         previous = static_cast<std::int32_t>((own + chunks_ - 1) % chunks_);
+      const Index end = causal_ ? std::min(k_end, q) : k_end;
+      for (Index k = k_begin; k < end; ++k)
+        out[k - k_begin] |= chunk[k] == own || chunk[k] == previous;
+    }
+    if (q >= k_begin && q < k_end)
+      out[q - k_begin] = !has_other_[static_cast<std::size_t>(head * n + q)];
+  }
+
+  std::vector<KeyRange> candidate_keys(int, Index, Index q_end) const override {
+    return {KeyRange{0, causal_ ? q_end : geometry().kv_len}};
+  }
+
+  void prepare(const ContentInputs& in) override {
+    if (!chunk_of_.empty()) return;  // replayed
+    for (Index h = 0; h < geometry().heads; ++h) assign_chunks(hash_head(in, h));
+  }
+
+  std::map<std::string, double> balance() const override {
+    // Bucket sizes relative to a perfectly even split: the largest and the smallest bucket.
+    Index largest = 0, smallest = geometry().q_len;
+    for (const std::vector<Index>& sizes : bucket_sizes_) {
+      for (Index s : sizes) largest = std::max(largest, s), smallest = std::min(smallest, s);
+    }
+    const double even = static_cast<double>(geometry().q_len) / static_cast<double>(buckets_);
+    return {{"largest_bucket_over_even", static_cast<double>(largest) / even},
+            {"smallest_bucket_over_even", static_cast<double>(smallest) / even}};
+  }
+
+  // Hashing (2 n d nb/2 per round) and sorting n log n per round, per head.
+  std::vector<SideCost> side_costs(Index head_dim) const override {
+    const double n = static_cast<double>(geometry().q_len), h = static_cast<double>(hashes_);
+    return {{"hashing", h * n * static_cast<double>(head_dim * buckets_)},
+            {"sorting_compares", h * n * std::log2(n)}};
+  }
+
+ private:
+  bool shares_window(int head, Index q, Index k) const {
+    const Index n = geometry().q_len;
+    for (Index round = 0; round < hashes_; ++round) {
+      const std::int32_t* chunk = chunk_of_.data() + (head * hashes_ + round) * n;
+      const Index own = chunk[q];
+      if (chunk[k] == own || chunk[k] == (own + chunks_ - 1) % chunks_) return true;
+    }
+    return false;
+  }
+
+  std::vector<std::int32_t> hash_head(const ContentInputs& in, Index h) const {
+    const Index n = geometry().q_len, d = in.head_dim, half = buckets_ / 2;
+    std::vector<std::int32_t> buckets(static_cast<std::size_t>(hashes_ * n));
+    std::mt19937_64 generator(seed_ * 7919 + static_cast<std::uint64_t>(h));
+    std::normal_distribution<float> normal;
+    std::vector<float> rotation(static_cast<std::size_t>(d * half));
+    for (Index round = 0; round < hashes_; ++round) {
+      for (float& x : rotation) x = normal(generator);
+      for (Index p = 0; p < n; ++p) {
+        const float* x = in.q_row(h, p);
+        Index best = 0;
+        float best_value = -std::numeric_limits<float>::infinity();
+        for (Index j = 0; j < half; ++j) {
+          float dot = 0;
+          for (Index c = 0; c < d; ++c)
+            dot += x[c] * rotation[static_cast<std::size_t>(c * half + j)];
+          if (dot > best_value) best_value = dot, best = j;
+          if (-dot > best_value) best_value = -dot, best = j + half;
+        }
+        buckets[static_cast<std::size_t>(round * n + p)] = static_cast<std::int32_t>(best);
+      }
+    }
+    return buckets;
+  }
+
+  // Sorts each round by (bucket, position) and records every position's chunk; then which
+  // queries have a key other than themselves (self is a fallback only).
+  void assign_chunks(const std::vector<std::int32_t>& buckets) {
+    const Index n = geometry().q_len;
+    const int head = static_cast<int>(has_other_.size() / static_cast<std::size_t>(n));
+    std::vector<Index> order(static_cast<std::size_t>(n));
+    std::vector<Index> sizes(static_cast<std::size_t>(buckets_), 0);
+    for (Index round = 0; round < hashes_; ++round) {
+      const std::int32_t* bucket = buckets.data() + round * n;
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](Index a, Index b) { return bucket[a] < bucket[b]; });
+      const std::size_t base = chunk_of_.size();
+      chunk_of_.resize(base + static_cast<std::size_t>(n));
+      for (Index s = 0; s < n; ++s)
+        chunk_of_[base + static_cast<std::size_t>(order[static_cast<std::size_t>(s)])] =
+            static_cast<std::int32_t>(s / chunk_);
+      for (Index p = 0; p < n; ++p) ++sizes[static_cast<std::size_t>(bucket[p])];
+    }
+    bucket_sizes_.push_back(sizes);
+    has_other_.resize(has_other_.size() + static_cast<std::size_t>(n), 0);
+    for (Index q = 0; q < n; ++q) {
+      for (Index k = 0;
+           k < (causal_ ? q : n) && !has_other_[static_cast<std::size_t>(head * n + q)]; ++k) {
+        if (k != q && shares_window(head, q, k))
+          has_other_[static_cast<std::size_t>(head * n + q)] = 1;
+      }
+    }
+  }
+
+  Index chunk_, hashes_;
+  bool causal_;
+  std::uint64_t seed_;
+  Index buckets_ = 2, chunks_ = 1;
+  std::vector<std::int32_t> chunk_of_;   // heads x hashes x n: each position's chunk per round
+  std::vector<std::uint8_t> has_other_;  // heads x n
+  std::vector<std::vector<Index>> bucket_sizes_;
+};
+
+const bool kRegistered = register_pattern({
+    .name = "reformer",
+    .summary = "Reformer LSH: hash, sort by bucket, chunk; own + previous chunk over `hashes` "
+               "rounds; causal, self only as a fallback",
+    .params = {{.name = "chunk",
+                .type = ParamType::kInt,
+                .default_value = Index{256},
+                .help = "chunk length c [C enwik8 256, imagenet64 128]",
+                .min = 1},
+               {.name = "buckets",
+                .type = ParamType::kInt,
+                .default_value = Index{0},
+                .help = "buckets n_b; 0 = 2 * max(1, n / c) [C trax default]"},
+               {.name = "hashes",
+                .type = ParamType::kInt,
+                .default_value = Index{2},
+                .help = "hash rounds n_h [C enwik8 2]",
+                .min = 1,
+                .max = 16},
+               {.name = "causal",
+                .type = ParamType::kBool,
+                .default_value = true,
+                .help = "mask keys after the query by original position"},
+               {.name = "seed",
+                .type = ParamType::kInt,
+                .default_value = Index{0},
+                .help = "seed of the random rotations"},
+               {.name = "replay",
+                .type = ParamType::kString,
+                .default_value = std::string(""),
+                .help = "int32 [hashes, n] bucket ids to replay instead of hashing"}},
+    .make = [](const Geometry& g,
+               const ParamValues& p) { return std::make_unique<Reformer>(g, p); },
+    .examples = {{{"chunk", Index{4}}, {"hashes", Index{1}}},
+                 {{"chunk", Index{8}}, {"causal", false}}},
+});
+
+}  // namespace
+}  // namespace attnbench

@@ -1,0 +1,122 @@
+// Content-dependent patterns with their decisions replayed from .npy files (patterns.md's
+// worked examples fix them by hand), and the checks on bad replay files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.hpp"
+#include "pattern_cases.hpp"
+#include "report/npy.hpp"
+
+namespace attnbench::testing {
+namespace {
+
+using Keys = std::vector<Index>;
+
+std::string replay_file(const std::string& name, const std::vector<std::int64_t>& shape,
+                        const std::vector<std::int32_t>& data) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / (name + std::to_string(::getpid()) + ".npy"))
+          .string();
+  write_npy_i32(path, shape, data);
+  return path;
+}
+
+Keys range(Index a, Index b) {
+  Keys k;
+  for (Index i = a; i <= b; ++i) k.push_back(i);
+  return k;
+}
+
+TEST(Reformer, WorkedExampleWithFixedBuckets) {  // n=16, c=4, one round
+  const std::string path =
+      replay_file("buckets", {1, 16}, {1, 0, 1, 2, 3, 0, 1, 2, 0, 3, 1, 2, 0, 1, 3, 2});
+  const auto p = make(
+      "reformer",
+      {{"chunk", Index{4}}, {"hashes", Index{1}}, {"buckets", Index{4}}, {"replay", path}}, 16);
+  EXPECT_EQ(keys_of(*p, 0, 5), (Keys{1, 4}));
+  EXPECT_EQ(keys_of(*p, 0, 10), (Keys{0, 1, 2, 5, 6, 8}));
+  EXPECT_EQ(keys_of(*p, 0, 13), (Keys{0, 2, 3, 6, 7, 10, 11}));
+  EXPECT_EQ(keys_of(*p, 0, 0), (Keys{0}));  // nothing earlier: self as the fallback
+  std::filesystem::remove(path);
+}
+
+TEST(Sinkhorn, WorkedExampleWithFixedPermutation) {  // n=16, b=4
+  const std::string path = replay_file("sigma", {1, 4}, {2, 0, 3, 1});
+  const auto p = make("sinkhorn", {{"block", Index{4}}, {"replay", path}}, 16);
+  EXPECT_EQ(keys_of(*p, 0, 5), range(0, 7));
+  EXPECT_EQ(keys_of(*p, 0, 10), range(8, 15));
+  EXPECT_EQ(count_pairs(*p, 0), 128);
+  EXPECT_EQ(p->closed_form_pairs(0), 128);
+  const std::string causal_path = replay_file("sigma_causal", {1, 4}, {-1, 0, 0, 1});
+  const auto c =
+      make("sinkhorn", {{"block", Index{4}}, {"causal", true}, {"replay", causal_path}}, 16);
+  EXPECT_EQ(keys_of(*c, 0, 5), (Keys{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(count_pairs(*c, 0), 88);
+  EXPECT_EQ(c->closed_form_pairs(0), 88);
+  std::filesystem::remove(path);
+  std::filesystem::remove(causal_path);
+}
+
+TEST(Landmark, InferenceWorkedExample) {  // l=3 -> B=4, n'=16, C=8, k=1; q13 picks block 0
+  std::vector<std::int32_t> chosen(16, -1);
+  for (Index q = 8; q < 16; ++q) chosen[static_cast<std::size_t>(q)] = 0;
+  const std::string path = replay_file("landmark", {1, 16, 1}, chosen);
+  const auto p = make("landmark",
+                      {{"block_tokens", Index{3}},
+                       {"mode", std::string("infer")},
+                       {"top_k", Index{1}},
+                       {"chunk", Index{8}},
+                       {"replay", path}},
+                      12);
+  EXPECT_EQ(keys_of(*p, 0, 13), (Keys{0, 1, 2, 3, 8, 9, 10, 11, 12, 13}));
+  EXPECT_EQ(keys_of(*p, 0, 5), range(0, 5));
+  std::filesystem::remove(path);
+}
+
+TEST(Landmark, InferenceFromScoresPicksTheBestLandmark) {
+  const auto p = make("landmark",
+                      {{"block_tokens", Index{3}},
+                       {"mode", std::string("infer")},
+                       {"top_k", Index{1}},
+                       {"chunk", Index{8}}},
+                      12);
+  const Keys keys = keys_of(*p, 0, 13);
+  ASSERT_EQ(keys.size(), 10u);  // one whole block of 4 + the chunk's 6 causal keys
+  EXPECT_TRUE(keys.front() == 0 || keys.front() == 4);
+}
+
+TEST(BigBird, ReplayedRandomBlocks) {  // 4 blocks of 4; row 1 of head 0 draws block 3
+  std::vector<std::int32_t> chosen = {-1, 3, -1, -1};
+  const std::string path = replay_file("bigbird", {1, 4, 1}, chosen);
+  const auto p = make("bigbird",
+                      {{"block", Index{4}},
+                       {"random_blocks", Index{1}},
+                       {"global_blocks", IndexList{}},
+                       {"replay", path}},
+                      16);
+  EXPECT_EQ(keys_of(*p, 0, 5), range(0, 15));  // window 0..2 + random 3
+  EXPECT_EQ(keys_of(*p, 0, 0), range(0, 7));   // window 0..1
+  std::filesystem::remove(path);
+}
+
+TEST(Replay, BadFilesAreParamErrors) {
+  const std::string wrong_shape =
+      replay_file("wrong_shape", {2, 16}, std::vector<std::int32_t>(32, 0));
+  EXPECT_THROW(
+      make("reformer", {{"chunk", Index{4}}, {"hashes", Index{1}}, {"replay", wrong_shape}}, 16),
+      ParamError);
+  const std::string out_of_range = replay_file("out_of_range", {1, 4}, {9, 0, 0, 0});
+  EXPECT_THROW(make("sinkhorn", {{"block", Index{4}}, {"replay", out_of_range}}, 16), ParamError);
+  const std::string garbage = (std::filesystem::temp_directory_path() / "garbage.npy").string();
+  std::ofstream(garbage) << "not numpy at all";
+  EXPECT_THROW(make("sinkhorn", {{"block", Index{4}}, {"replay", garbage}}, 16), ParamError);
+  EXPECT_THROW(
+      make("sinkhorn", {{"block", Index{4}}, {"replay", std::string("/nonexistent.npy")}}, 16),
+      ParamError);
+  for (const std::string& f : {wrong_shape, out_of_range, garbage}) std::filesystem::remove(f);
+}
+
+}  // namespace
+}  // namespace attnbench::testing

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/composite.hpp"
 #include "core/errors.hpp"
 
 namespace attnbench {
@@ -13,7 +14,7 @@ namespace attnbench {
 namespace {
 
 std::vector<std::string> entry_keys() {
-  std::vector<std::string> keys = {"name", "params", "sweep"};
+  std::vector<std::string> keys = {"name", "params", "sweep", "of"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -61,6 +62,55 @@ void check_param_keys(const YamlSource& src, const YAML::Node& map, const std::s
   }
 }
 
+const PatternInfo& plugin_or_fail(const YamlSource& src, const YAML::Node& node,
+                                  const std::string& key, const std::string& name) {
+  if (const PatternInfo* info = find_pattern(name)) return *info;
+  std::vector<std::string> known = {"union", "intersection", "per_head"};
+  for (const PatternInfo* info : all_patterns()) known.push_back(info->name);
+  const std::string near = closest_name(name, known);
+  src.fail(node, key,
+           fmt::format("unknown pattern '{}'{} (known: {})", name,
+                       near.empty() ? "" : fmt::format(", did you mean '{}'?", near),
+                       fmt::join(known, ", ")));
+}
+
+void read_plugin_params(const YamlSource& src, const YAML::Node& node, const std::string& key,
+                        PatternEntry& entry);
+
+// `of:` — the parts of a union, intersection or per_head composition, each a plugin with params
+// (and, for per_head, its number of heads).
+PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, const std::string& key,
+                             const std::string& name) {
+  const YAML::Node of = node["of"];
+  const std::string of_key = join_key(key, "of");
+  if (!of || !of.IsSequence() || of.size() < (name == "per_head" ? 1u : 2u)) {
+    src.fail(
+        of ? of : node, of_key,
+        name == "per_head" ? "expected a list of parts" : "expected a list of at least two parts");
+  }
+  PatternSpec spec{.name = name};
+  for (std::size_t i = 0; i < of.size(); ++i) {
+    const std::string part_key = join_key(of_key, std::to_string(i));
+    src.check_keys(of[i], part_key,
+                   name == "per_head" ? std::vector<std::string>{"name", "params", "heads"}
+                                      : std::vector<std::string>{"name", "params"});
+    if (!of[i]["name"]) src.fail(of[i], part_key, "a part needs a name");
+    PatternEntry part{.node = of[i], .key = part_key};
+    const std::string part_name = src.read_string(of[i]["name"], join_key(part_key, "name"));
+    part.info = &plugin_or_fail(src, of[i]["name"], join_key(part_key, "name"), part_name);
+    read_plugin_params(src, of[i], part_key, part);
+    spec.parts.push_back(PatternSpec{part.info->name, resolve_params(*part.info, part.fixed),
+                                     param_names(*part.info)});
+    if (name == "per_head") {
+      if (!of[i]["heads"])
+        src.fail(of[i], join_key(part_key, "heads"), "missing: how many heads this part covers");
+      spec.head_counts.push_back(
+          src.read_int(of[i]["heads"], join_key(part_key, "heads"), 1, 4096));
+    }
+  }
+  return spec;
+}
+
 PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std::string& key,
                         const Axes& experiment_axes) {
   src.check_keys(node, key, entry_keys());
@@ -71,16 +121,23 @@ PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std
              "missing: give seq_len at the top level or in this pattern entry");
   }
   const std::string name = src.read_string(node["name"], join_key(key, "name"));
-  entry.info = find_pattern(name);
-  if (entry.info == nullptr) {
-    std::vector<std::string> known;
-    for (const PatternInfo* info : all_patterns()) known.push_back(info->name);
-    const std::string near = closest_name(name, known);
-    src.fail(node["name"], join_key(key, "name"),
-             fmt::format("unknown pattern '{}'{} (known: {})", name,
-                         near.empty() ? "" : fmt::format(", did you mean '{}'?", near),
-                         fmt::join(known, ", ")));
+  if (is_composition(name)) {
+    if (node["params"] || node["sweep"]) {
+      src.fail(node, key,
+               "a composition takes its parts under `of:` (no params or sweep of its own)");
+    }
+    entry.composite = read_composition(src, node, key, name);
+    return entry;
   }
+  entry.info = &plugin_or_fail(src, node["name"], join_key(key, "name"), name);
+  if (node["of"])
+    src.fail(node["of"], join_key(key, "of"), "`of:` belongs to union, intersection and per_head");
+  read_plugin_params(src, node, key, entry);
+  return entry;
+}
+
+void read_plugin_params(const YamlSource& src, const YAML::Node& node, const std::string& key,
+                        PatternEntry& entry) {
   if (const YAML::Node params = node["params"]) {
     const std::string params_key = join_key(key, "params");
     check_param_keys(src, params, params_key, *entry.info);
@@ -111,7 +168,6 @@ PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std
       entry.origin[pname] = {it->second, pkey};
     }
   }
-  return entry;
 }
 
 // The cartesian product of an entry's swept parameters, each combination with the fixed ones.
@@ -131,6 +187,17 @@ std::vector<std::vector<std::pair<std::string, ParamValue>>> param_combinations(
   return combos;
 }
 
+// The entry's pattern specs: one per combination of its swept parameters, or its composition.
+std::vector<PatternSpec> pattern_specs(const PatternEntry& entry) {
+  if (entry.composite) return {*entry.composite};
+  std::vector<PatternSpec> specs;
+  for (const auto& combo : param_combinations(entry)) {
+    specs.push_back(PatternSpec{entry.info->name, resolve_params(*entry.info, combo),
+                                param_names(*entry.info)});
+  }
+  return specs;
+}
+
 bool overflows(std::initializer_list<Index> factors) {
   Index product = 1;
   for (Index f : factors) {
@@ -139,14 +206,20 @@ bool overflows(std::initializer_list<Index> factors) {
   return false;
 }
 
+// Locates a plugin's ParamError at the parameter it names (or the entry) and fails.
+[[noreturn]] void fail_param(const YamlSource& src, const PatternEntry& entry,
+                             const ParamError& e) {
+  if (entry.composite) src.fail(entry.node["of"], join_key(entry.key, "of"), e.what());
+  auto it = entry.origin.find(e.param());
+  if (it == entry.origin.end()) src.fail(entry.node, join_key(entry.key, e.param()), e.what());
+  src.fail(it->second.first, it->second.second, e.what());
+}
+
 void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
   try {
-    std::tie(c.q_len, c.kv_len) =
-        executed_lengths(*entry.info, c.seq_len, c.seq_kv_len, c.pattern.params);
+    std::tie(c.q_len, c.kv_len) = executed_lengths(c.pattern, c.seq_len, c.seq_kv_len);
   } catch (const ParamError& e) {
-    auto it = entry.origin.find(e.param());
-    if (it == entry.origin.end()) src.fail(entry.node, join_key(entry.key, e.param()), e.what());
-    src.fail(it->second.first, it->second.second, e.what());
+    fail_param(src, entry, e);
   }
   if (overflows({4, c.shape.head_dim, c.shape.batch, c.shape.heads, c.q_len, c.kv_len})) {
     src.fail(entry.node, entry.key,
@@ -154,13 +227,9 @@ void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
              "kv_len x head_dim too large)");
   }
   try {
-    const Geometry geometry =
-        make_geometry(c.q_len, c.kv_len, static_cast<int>(c.shape.heads), c.pattern.params);
-    entry.info->make(geometry, c.pattern.params);
+    instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
   } catch (const ParamError& e) {
-    auto it = entry.origin.find(e.param());
-    if (it == entry.origin.end()) src.fail(entry.node, join_key(entry.key, e.param()), e.what());
-    src.fail(it->second.first, it->second.second, e.what());
+    fail_param(src, entry, e);
   }
 }
 
@@ -198,10 +267,9 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
   std::vector<Case> cases;
   std::set<std::string> ids;
   for (const PatternEntry& entry : entries) {
-    for (const auto& combo : param_combinations(entry)) {
+    for (const PatternSpec& spec : pattern_specs(entry)) {
       Case base;
-      base.pattern = PatternSpec{entry.info->name, resolve_params(*entry.info, combo)};
-      base.param_order = param_names(*entry.info);
+      base.pattern = spec;
       base.measurement = measurement;
       for (const AxisPoint& point : axis_product(entry.axes)) {
         Case c = base;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@ struct PatternEntry {
   std::vector<std::pair<std::string, std::vector<ParamValue>>> sweeps;
   // Where each parameter was written, so that a value the plugin rejects is located.
   std::map<std::string, std::pair<YAML::Node, std::string>> origin;
+  std::optional<PatternSpec> composite;  // set for union / intersection / per_head
   Axes axes;  // the experiment's, with this entry's own overrides
   YAML::Node node;
   std::string key;

@@ -4,15 +4,28 @@
 
 namespace attnbench {
 
-std::string Case::id() const {
-  std::string params;
-  for (const std::string& name : param_order) {
-    if (!params.empty()) params += ',';
-    params += name + '=' + format_value(pattern.params.at(name));
+std::string PatternSpec::text() const {
+  if (!parts.empty()) {
+    std::string inner;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i > 0) inner += '|';
+      if (!head_counts.empty()) inner += fmt::format("{}x", head_counts[i]);
+      inner += parts[i].text();
+    }
+    return fmt::format("{}({})", name, inner);
   }
-  return fmt::format("{}:{}/b{}.h{}.kvh{}.d{}/q{}.kv{}/bq{}.bkv{}/{}/t{}", pattern.name, params,
-                     shape.batch, shape.heads, shape.kv_heads, shape.head_dim, seq_len, seq_kv_len,
-                     block_q, block_kv, executor, threads);
+  std::string values;
+  for (const std::string& param : param_order) {
+    if (!values.empty()) values += ',';
+    values += param + '=' + format_value(params.at(param));
+  }
+  return name + ':' + values;
+}
+
+std::string Case::id() const {
+  return fmt::format("{}/b{}.h{}.kvh{}.d{}/q{}.kv{}/bq{}.bkv{}/{}/t{}", pattern.text(), shape.batch,
+                     shape.heads, shape.kv_heads, shape.head_dim, seq_len, seq_kv_len, block_q,
+                     block_kv, executor, threads);
 }
 
 }  // namespace attnbench

@@ -10,9 +10,16 @@
 
 namespace attnbench {
 
+// A plugin with its parameters, or a composition (union, intersection, per_head) of parts.
 struct PatternSpec {
   std::string name;
-  ParamValues params;  // every declared parameter, defaults filled in
+  ParamValues params;                    // every declared parameter, defaults filled in
+  std::vector<std::string> param_order;  // declaration order, for the id
+  std::vector<PatternSpec> parts;        // compositions only
+  IndexList head_counts;                 // per_head: heads of each part, in order
+
+  // Canonical text: "name:k=v,k=v" or "union(a|b)"; part of the case id.
+  std::string text() const;
 };
 
 struct Shape {

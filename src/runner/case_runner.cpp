@@ -7,6 +7,7 @@
 #include <cmath>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "core/composite.hpp"
 #include "core/layout_stats.hpp"
 #include "core/registry.hpp"
 #include "exec/executor.hpp"
@@ -24,10 +25,21 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-Json params_json(const Case& c) {
+// A plugin's parameters as JSON types; a composition's as {"of": [{name, params[, heads]}]}.
+Json params_json(const PatternSpec& spec) {
   Json out = Json::object();
-  for (const std::string& name : c.param_order) {
-    std::visit([&](const auto& v) { out[name] = v; }, c.pattern.params.at(name));
+  if (!spec.parts.empty()) {
+    Json parts = Json::array();
+    for (std::size_t i = 0; i < spec.parts.size(); ++i) {
+      Json part{{"name", spec.parts[i].name}, {"params", params_json(spec.parts[i])}};
+      if (!spec.head_counts.empty()) part["heads"] = spec.head_counts[i];
+      parts.push_back(part);
+    }
+    out["of"] = parts;
+    return out;
+  }
+  for (const std::string& name : spec.param_order) {
+    std::visit([&](const auto& v) { out[name] = v; }, spec.params.at(name));
   }
   return out;
 }
@@ -119,10 +131,8 @@ std::string gib(std::int64_t bytes) {
 
 // Runs the case after the record's identity is set; throws on library or plugin errors.
 void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
-  const PatternInfo* info = find_pattern(c.pattern.name);
-  const Geometry geometry =
-      make_geometry(c.q_len, c.kv_len, static_cast<int>(c.shape.heads), c.pattern.params);
-  const std::unique_ptr<Pattern> pattern = info->make(geometry, c.pattern.params);
+  const std::unique_ptr<Pattern> pattern =
+      instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
   for (const Pattern::SideCost& cost : pattern->side_costs(c.shape.head_dim)) {
     r.side_flops[cost.name] = static_cast<std::int64_t>(cost.flops) * c.shape.heads * c.shape.batch;
   }
@@ -186,7 +196,7 @@ CaseRecord describe_case(const Case& c) {
   CaseRecord r;
   r.id = c.id();
   r.pattern = c.pattern.name;
-  r.params = params_json(c);
+  r.params = params_json(c.pattern);
   r.batch = c.shape.batch, r.heads = c.shape.heads, r.kv_heads = c.shape.kv_heads;
   r.q_len = c.q_len, r.kv_len = c.kv_len, r.head_dim = c.shape.head_dim;
   r.block_q = c.block_q, r.block_kv = c.block_kv;

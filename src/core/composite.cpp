@@ -1,0 +1,143 @@
+#include "core/composite.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/content_pattern.hpp"
+#include "core/errors.hpp"
+#include "core/registry.hpp"
+
+namespace attnbench {
+
+bool is_composition(const std::string& name) {
+  return name == "union" || name == "intersection" || name == "per_head";
+}
+
+std::pair<Index, Index> executed_lengths(const PatternSpec& spec, Index seq_len, Index kv_len) {
+  if (!is_composition(spec.name)) {
+    return executed_lengths(*find_pattern(spec.name), seq_len, kv_len, spec.params);
+  }
+  const auto first = executed_lengths(spec.parts.front(), seq_len, kv_len);
+  for (const PatternSpec& part : spec.parts) {
+    if (executed_lengths(part, seq_len, kv_len) != first) {
+      throw ParamError(
+          "of", fmt::format("{} and {} execute different lengths; a composition needs the same",
+                            spec.parts.front().text(), part.text()));
+    }
+  }
+  return first;
+}
+
+namespace {
+
+class Composite final : public ContentPattern {
+ public:
+  Composite(const Geometry& g, std::string kind, std::vector<std::unique_ptr<Pattern>> parts,
+            IndexList heads)
+      : ContentPattern(g),
+        kind_(std::move(kind)),
+        parts_(std::move(parts)),
+        first_head_(std::move(heads)) {}
+
+  bool allows(int head, Index q, Index k) const override {
+    if (kind_ == "per_head") return part_of(head).allows(local(head), q, k);
+    const bool any = kind_ == "union";
+    for (const auto& p : parts_) {
+      if (p->allows(head, q, k) == any) return any;
+    }
+    return !any;
+  }
+
+  std::vector<KeyRange> candidate_keys(int head, Index q_begin, Index q_end) const override {
+    if (kind_ == "per_head") return part_of(head).candidate_keys(local(head), q_begin, q_end);
+    if (kind_ == "intersection") return parts_.front()->candidate_keys(head, q_begin, q_end);
+    std::vector<KeyRange> all;
+    for (const auto& p : parts_) {
+      for (const KeyRange& r : p->candidate_keys(head, q_begin, q_end)) all.push_back(r);
+    }
+    std::sort(all.begin(), all.end(),
+              [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
+    return all;
+  }
+
+  std::optional<TileKind> classify(int head, const TileRect& tile) const override {
+    if (kind_ == "per_head") return part_of(head).classify(local(head), tile);
+    const TileKind decisive = kind_ == "union" ? TileKind::kFull : TileKind::kEmpty;
+    bool all_other = true;
+    for (const auto& p : parts_) {
+      const std::optional<TileKind> kind = p->classify(head, tile);
+      if (kind == decisive) return decisive;
+      all_other = all_other && kind.has_value() && *kind != TileKind::kPartial;
+    }
+    if (all_other) return decisive == TileKind::kFull ? TileKind::kEmpty : TileKind::kFull;
+    return std::nullopt;
+  }
+
+  std::optional<Index> closed_form_pairs(int head) const override {
+    if (kind_ != "per_head") return std::nullopt;
+    return part_of(head).closed_form_pairs(local(head));
+  }
+
+  Index relative_position(int head, Index q, Index k) const override {
+    return kind_ == "per_head" ? part_of(head).relative_position(local(head), q, k) : q - k;
+  }
+
+  bool varies_by_head() const override {
+    return kind_ == "per_head" || std::any_of(parts_.begin(), parts_.end(),
+                                              [](const auto& p) { return p->varies_by_head(); });
+  }
+
+  void prepare(const ContentInputs& in) override {
+    for (const auto& p : parts_) {
+      if (auto* content = dynamic_cast<ContentPattern*>(p.get())) content->prepare(in);
+    }
+  }
+
+ private:
+  std::size_t index_of(int head) const {
+    return static_cast<std::size_t>(std::upper_bound(first_head_.begin(), first_head_.end(), head) -
+                                    first_head_.begin()) -
+           1;
+  }
+  const Pattern& part_of(int head) const { return *parts_[index_of(head)]; }
+  int local(int head) const { return head - static_cast<int>(first_head_[index_of(head)]); }
+
+  std::string kind_;
+  std::vector<std::unique_ptr<Pattern>> parts_;
+  IndexList first_head_;  // per_head: the first head of each part
+};
+
+}  // namespace
+
+std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index kv_len,
+                                     int heads) {
+  if (!is_composition(spec.name)) {
+    return find_pattern(spec.name)->make(make_geometry(q_len, kv_len, heads, spec.params),
+                                         spec.params);
+  }
+  const Geometry geometry{q_len, kv_len, heads, 0};
+  std::vector<std::unique_ptr<Pattern>> parts;
+  IndexList first_head;
+  if (spec.name == "per_head") {
+    const Index total = std::accumulate(spec.head_counts.begin(), spec.head_counts.end(), Index{0});
+    if (total != heads) {
+      throw ParamError(
+          "of", fmt::format("the parts' heads add up to {}, the shape has {}", total, heads));
+    }
+    Index next = 0;
+    for (std::size_t i = 0; i < spec.parts.size(); ++i) {
+      first_head.push_back(next);
+      parts.push_back(
+          instantiate(spec.parts[i], q_len, kv_len, static_cast<int>(spec.head_counts[i])));
+      next += spec.head_counts[i];
+    }
+  } else {
+    for (const PatternSpec& part : spec.parts)
+      parts.push_back(instantiate(part, q_len, kv_len, heads));
+  }
+  return std::make_unique<Composite>(geometry, spec.name, std::move(parts), std::move(first_head));
+}
+
+}  // namespace attnbench

@@ -1,0 +1,22 @@
+// Composition of patterns: `union` (a key allowed by any part), `intersection` (by every part)
+// and `per_head` (consecutive groups of heads get their own pattern). A PatternSpec is a tree;
+// instantiate() builds any spec, plugins and compositions alike.
+#pragma once
+
+#include <memory>
+#include <utility>
+
+#include "core/case.hpp"
+#include "core/pattern.hpp"
+
+namespace attnbench {
+
+bool is_composition(const std::string& name);
+
+// The lengths a spec executes; every part of a composition must execute the same ones.
+std::pair<Index, Index> executed_lengths(const PatternSpec& spec, Index seq_len, Index kv_len);
+
+// Throws ParamError when a part rejects its parameters or the parts do not fit together.
+std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index kv_len, int heads);
+
+}  // namespace attnbench

@@ -4,10 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "config/experiment.hpp"
 #include "report/case_table.hpp"
+#include "report/write_reports.hpp"
 #include "runner/sweep.hpp"
 
 namespace attnbench {
@@ -71,16 +73,54 @@ TEST_F(SmallRun, RecordsCarryTheDocumentedFields) {
   EXPECT_EQ(results.cases[0].flops.useful, 4 * 32 * 2 * (100 * 9 - 36));
 }
 
-TEST_F(SmallRun, ReportRegeneratesTablesByteForByte) {
+TEST_F(SmallRun, ReportRegeneratesEveryFileByteForByte) {
   ASSERT_EQ(exit_code_, 0);
-  const std::string md = slurp((dir_ / "table.md").string());
-  const std::string csv = slurp((dir_ / "table.csv").string());
-  ASSERT_FALSE(md.empty());
-  std::filesystem::remove(dir_ / "table.md");
-  std::filesystem::remove(dir_ / "table.csv");
-  write_case_tables(read_results((dir_ / "results.jsonl").string()), dir_.string());
-  EXPECT_EQ(slurp((dir_ / "table.md").string()), md);
-  EXPECT_EQ(slurp((dir_ / "table.csv").string()), csv);
+  std::map<std::string, std::string> before;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path().filename() != "results.jsonl")
+      before[entry.path().filename().string()] = slurp(entry.path().string());
+  }
+  ASSERT_EQ(before.size(), 2u + 4u * 4u);  // table.md/csv + 4 views x md/csv/json/tex
+  for (const auto& [name, text] : before) std::filesystem::remove(dir_ / name);
+  write_reports(read_results((dir_ / "results.jsonl").string()), dir_.string(), all_formats());
+  for (const auto& [name, text] : before) EXPECT_EQ(slurp((dir_ / name).string()), text) << name;
+}
+
+// Every generated LaTeX table compiles: with pdflatex where it is installed, else the structure
+// is checked (environments balanced, the same number of cells on every row as columns).
+TEST_F(SmallRun, LatexTablesAreWellFormed) {
+  ASSERT_EQ(exit_code_, 0);
+  for (const char* view : {"comparison", "flops", "break_even", "density"}) {
+    const std::string tex = slurp((dir_ / (std::string(view) + ".tex")).string());
+    const std::size_t spec_at = tex.find("\\begin{tabular}{") + 16;
+    const std::size_t columns = tex.find('}', spec_at) - spec_at;
+    std::istringstream lines(tex);
+    int begins = 0, ends = 0, rows = 0;
+    for (std::string line; std::getline(lines, line);) {
+      begins += line.rfind("\\begin{", 0) == 0;
+      ends += line.rfind("\\end{", 0) == 0;
+      if (line.size() > 2 && line.substr(line.size() - 2) == "\\\\") {
+        ++rows;
+        std::size_t cells = 1;
+        for (std::size_t i = 0; i < line.size(); ++i)
+          cells += line[i] == '&' && (i == 0 || line[i - 1] != '\\');
+        EXPECT_EQ(cells, columns) << view << ": " << line;
+      }
+    }
+    EXPECT_EQ(begins, ends) << view;
+    EXPECT_GE(rows, 2) << view;
+  }
+  if (std::system("command -v pdflatex >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "pdflatex not installed: structure checked only";
+  std::ofstream((dir_ / "doc.tex").string())
+      << "\\documentclass{article}\\usepackage{booktabs}\\usepackage[margin=1cm,landscape]{"
+         "geometry}"
+         "\\begin{document}\\input{comparison}\\input{flops}\\input{break_even}\\input{density}"
+         "\\end{document}\n";
+  const std::string command =
+      "cd '" + dir_.string() +
+      "' && pdflatex -interaction=nonstopmode -halt-on-error doc.tex >/dev/null 2>&1";
+  EXPECT_EQ(std::system(command.c_str()), 0) << "pdflatex failed; see " << dir_ << "/doc.log";
 }
 
 TEST_F(SmallRun, TornLastLineIsIgnored) {

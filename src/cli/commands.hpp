@@ -35,7 +35,13 @@ struct MaskArgs {
 };
 
 int run_command(const RunArgs& args);
-int report_command(const std::string& run_dir);
+struct ReportArgs {
+  std::string run_dir;
+  std::vector<std::string> formats;  // empty: all
+  std::string out_dir;               // empty: the run folder
+};
+
+int report_command(const ReportArgs& args);
 int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
 

@@ -50,13 +50,14 @@ void add_mask(CLI::App& app, MaskArgs& args) {
   mask->add_option("--positions", args.positions,
                    "write the relative position each allowed pair uses, int32 [q_len, kv_len], -1 "
                    "where not allowed");
-  mask->add_option("--head-dim", args.head_dim, "head_dim of the random inputs a content-dependent pattern decides from");
+  mask->add_option("--head-dim", args.head_dim,
+                   "head_dim of the random inputs a content-dependent pattern decides from");
   mask->add_option("--seed", args.seed, "seed of those inputs (default 42)");
 }
 
-int dispatch(CLI::App& app, RunArgs& run, MaskArgs& mask, std::string& report_dir, bool json) {
+int dispatch(CLI::App& app, RunArgs& run, MaskArgs& mask, ReportArgs& report, bool json) {
   if (app.got_subcommand("run")) return run_command(run);
-  if (app.got_subcommand("report")) return report_command(report_dir);
+  if (app.got_subcommand("report")) return report_command(report);
   if (app.got_subcommand("mask")) return mask_command(mask);
   return patterns_command(json);
 }
@@ -73,10 +74,13 @@ int main(int argc, char** argv) {
   RunArgs run;
   run.sweep.command_line = command_line(argc, argv);
   add_run(app, run);
-  std::string report_dir;
-  app.add_subcommand("report", "regenerate a run's tables from its results.jsonl")
-      ->add_option("run_dir", report_dir, "the run's folder")
-      ->required();
+  ReportArgs report;
+  CLI::App* report_app =
+      app.add_subcommand("report", "regenerate a run's tables from its results.jsonl");
+  report_app->add_option("run_dir", report.run_dir, "the run's folder")->required();
+  report_app->add_option("--format", report.formats, "md, csv, json, latex (default: all)")
+      ->delimiter(',');
+  report_app->add_option("--out", report.out_dir, "write there instead of the run's folder");
   MaskArgs mask;
   add_mask(app, mask);
   bool json = false;
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
                     : verbosity > 0 ? spdlog::level::debug
                                     : spdlog::level::info);
   try {
-    return dispatch(app, run, mask, report_dir, json);
+    return dispatch(app, run, mask, report, json);
   } catch (const InputError& e) {
     spdlog::error("{}", e.what());
     return 2;

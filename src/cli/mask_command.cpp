@@ -106,7 +106,8 @@ void write_positions(const Pattern& pattern, int head, const std::string& path) 
     }
   }
   write_npy_i32(path, {g.q_len, g.kv_len}, positions);
-  fmt::print(stderr, "wrote {} (int32 {}x{}: relative position, -1 where not allowed)\n", path, g.q_len, g.kv_len);
+  fmt::print(stderr, "wrote {} (int32 {}x{}: relative position, -1 where not allowed)\n", path,
+             g.q_len, g.kv_len);
 }
 
 void check_args(const MaskArgs& args) {
@@ -157,7 +158,8 @@ int mask_command(const MaskArgs& args) {
     write_npy_u8(args.npy, shape, data);
     fmt::print(stderr, "wrote {} (uint8 {})\n", args.npy, fmt::join(shape, "x"));
   }
-  if (!args.positions.empty()) write_positions(*pattern, static_cast<int>(args.head), args.positions);
+  if (!args.positions.empty())
+    write_positions(*pattern, static_cast<int>(args.head), args.positions);
   if (!args.layout_npy.empty() || args.ascii) {
     const BlockLayout layout =
         build_layout(*pattern, LayoutShape{q_len, kv_len, args.block, args.block}, 2);

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "report/case_table.hpp"
+#include "report/write_reports.hpp"
 
 namespace attnbench {
 
@@ -34,7 +35,8 @@ int run_command(const RunArgs& args) {
   return run_sweep(experiment, options);
 }
 
-int report_command(const std::string& run_dir) {
+int report_command(const ReportArgs& args) {
+  const std::string& run_dir = args.run_dir;
   const std::string path = run_dir + "/results.jsonl";
   if (!std::filesystem::exists(path)) {
     throw InputError(SourceLocation{run_dir, 0, 0}, "", "no results.jsonl in this folder");
@@ -45,9 +47,17 @@ int report_command(const std::string& run_dir) {
   } catch (const std::runtime_error& e) {
     throw InputError(SourceLocation{path, 0, 0}, "", e.what());
   }
-  write_case_tables(results, run_dir);
-  fmt::print("wrote {0}/table.md and {0}/table.csv from {1} records\n", run_dir,
-             results.cases.size());
+  std::vector<std::string> formats = args.formats.empty() ? all_formats() : args.formats;
+  const std::string out = args.out_dir.empty() ? run_dir : args.out_dir;
+  std::filesystem::create_directories(out);
+  std::vector<std::string> written;
+  try {
+    written = write_reports(results, out, formats);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{"--format", 0, 0}, "", e.what());
+  }
+  fmt::print("wrote {} files to {} from {} records{}\n", written.size(), out, results.cases.size(),
+             results.torn_lines ? " (a torn last line was ignored)" : "");
   return 0;
 }
 

@@ -22,7 +22,7 @@ struct PatternEntry {
   // Where each parameter was written, so that a value the plugin rejects is located.
   std::map<std::string, std::pair<YAML::Node, std::string>> origin;
   std::optional<PatternSpec> composite;  // set for union / intersection / per_head
-  Axes axes;  // the experiment's, with this entry's own overrides
+  Axes axes;                             // the experiment's, with this entry's own overrides
   YAML::Node node;
   std::string key;
 };

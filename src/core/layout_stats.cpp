@@ -62,6 +62,27 @@ Index LayoutStats::executed_pairs() const { return sum_over(heads, &HeadStats::e
 Index LayoutStats::visited_tiles() const { return sum_over(heads, &HeadStats::visited_tiles); }
 Index LayoutStats::empty_rows() const { return sum_over(heads, &HeadStats::empty_rows); }
 
+Index causal_pairs(const BlockLayout& layout, int heads, Index q_offset) {
+  const LayoutShape& s = layout.shape;
+  for (int h = 0; h < layout.layout_heads; ++h) {
+    for (Index qt = 0; qt < layout.q_tiles; ++qt) {
+      for (const LayoutTile& tile : layout.row(h, qt)) {
+        for (Index r = 0; r < layout.q_tile_rows(qt); ++r) {
+          const Index position = qt * s.block_q + r + q_offset;
+          const Index first_key = tile.kv_tile * s.block_kv;
+          for (Index c = std::max<Index>(0, position + 1 - first_key);
+               c < layout.kv_tile_cols(tile.kv_tile); ++c) {
+            if (tile.kind == TileKind::kFull || layout.mask(tile)[r * s.block_kv + c]) return 0;
+          }
+        }
+      }
+    }
+  }
+  Index pairs = 0;
+  for (Index r = 0; r < s.q_len; ++r) pairs += std::clamp<Index>(r + q_offset + 1, 0, s.kv_len);
+  return pairs * heads;
+}
+
 LayoutStats compute_stats(const BlockLayout& layout, int heads) {
   LayoutStats stats;
   stats.total_tiles = layout.q_tiles * layout.kv_tiles;

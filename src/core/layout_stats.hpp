@@ -33,4 +33,8 @@ std::vector<Index> row_key_counts(const BlockLayout& layout, int head);
 
 LayoutStats compute_stats(const BlockLayout& layout, int heads);
 
+// The pairs with key <= query position over all heads when every allowed pair is one of them
+// (a causal mask), else 0: the denominator of "density of causal pairs".
+Index causal_pairs(const BlockLayout& layout, int heads, Index q_offset);
+
 }  // namespace attnbench

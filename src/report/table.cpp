@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <iterator>
 
@@ -91,6 +93,17 @@ std::string render_csv(const Table& t) {
   line(t.headers);
   for (const auto& row : t.rows) line(row);
   return out;
+}
+
+std::string render_json(const Table& t) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const auto& row : t.rows) {
+    nlohmann::ordered_json object;
+    for (std::size_t c = 0; c < t.headers.size(); ++c)
+      object[t.headers[c]] = c < row.size() ? row[c] : "";
+    rows.push_back(object);
+  }
+  return rows.dump(2) + "\n";
 }
 
 std::string render_latex(const Table& t, const std::string& caption) {

@@ -16,5 +16,7 @@ struct Table {
 std::string render_markdown(const Table& table);
 std::string render_csv(const Table& table);
 std::string render_latex(const Table& table, const std::string& caption);
+// An array of objects, one per row, keyed by the headers.
+std::string render_json(const Table& table);
 
 }  // namespace attnbench

@@ -47,7 +47,8 @@ struct MaskFigures {
   std::optional<std::int64_t> closed_form_pairs;
   std::int64_t min_keys = 0, max_keys = 0;  // keys per query row
   double mean_keys = 0;
-  std::int64_t empty_rows = 0;  // query rows with no allowed key (output zero), over heads
+  std::int64_t empty_rows = 0;    // query rows with no allowed key (output zero), over heads
+  std::int64_t causal_pairs = 0;  // pairs with key <= query position, when the mask stays in them
   std::int64_t visited_tiles = 0, partial_tiles = 0, total_tiles = 0;
   std::int64_t layout_bytes = 0;
 };
@@ -62,8 +63,8 @@ struct CaseRecord {
   std::string status, message;  // passed | failed | skipped | error
   std::optional<LatencyMs> latency_ms;
   double layout_ms = 0;
-  double prepare_ms = 0;                         // content-dependent patterns' decisions
-  std::map<std::string, double> balance;         // their bucket / block balance statistics
+  double prepare_ms = 0;                           // content-dependent patterns' decisions
+  std::map<std::string, double> balance;           // their bucket / block balance statistics
   std::map<std::string, std::int64_t> side_flops;  // work besides attention pairs (estimates)
   FlopCounts flops;
   std::optional<double> gflops_useful;

@@ -64,6 +64,7 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
   }
   m.mean_keys = static_cast<double>(m.allowed_pairs) / static_cast<double>(r.heads * r.q_len);
   m.layout_bytes = static_cast<std::int64_t>(layout.bytes());
+  m.causal_pairs = causal_pairs(layout, static_cast<int>(r.heads), pattern.geometry().q_offset);
   std::int64_t closed = 0;
   for (int h = 0; h < r.heads; ++h) {
     const std::optional<Index> pairs = pattern.closed_form_pairs(h);

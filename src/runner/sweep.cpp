@@ -13,6 +13,7 @@
 #include "exec/gemm_rate.hpp"
 #include "measure/environment.hpp"
 #include "report/case_table.hpp"
+#include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
 #include "runner/results_file.hpp"
 
@@ -127,7 +128,8 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
     progress.finished(i, record);
   }
   const RunResults results = read_results(dir + "/results.jsonl");
-  fmt::print("{}", write_case_tables(results, dir));
+  write_reports(results, dir, all_formats());
+  fmt::print("{}", render_markdown(case_table(results)));
   std::map<std::string, int> counts;
   for (const CaseRecord& r : results.cases) ++counts[r.status];
   fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n",

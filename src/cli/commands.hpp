@@ -44,6 +44,7 @@ struct ReportArgs {
 int report_command(const ReportArgs& args);
 int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
+int density_command(const std::string& config, const std::vector<std::string>& sets);
 
 // "8G", "512M", "1024K" or plain bytes.
 std::int64_t parse_size(const std::string& text, const std::string& option);

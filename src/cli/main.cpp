@@ -55,11 +55,22 @@ void add_mask(CLI::App& app, MaskArgs& args) {
   mask->add_option("--seed", args.seed, "seed of those inputs (default 42)");
 }
 
-int dispatch(CLI::App& app, RunArgs& run, MaskArgs& mask, ReportArgs& report, bool json) {
-  if (app.got_subcommand("run")) return run_command(run);
-  if (app.got_subcommand("report")) return report_command(report);
-  if (app.got_subcommand("mask")) return mask_command(mask);
-  return patterns_command(json);
+// Every subcommand's arguments, filled by CLI11.
+struct Args {
+  RunArgs run;
+  ReportArgs report;
+  MaskArgs mask;
+  std::string density_config;
+  std::vector<std::string> density_sets;
+  bool json = false;
+};
+
+int dispatch(const CLI::App& app, const Args& a) {
+  if (app.got_subcommand("run")) return run_command(a.run);
+  if (app.got_subcommand("report")) return report_command(a.report);
+  if (app.got_subcommand("mask")) return mask_command(a.mask);
+  if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
+  return patterns_command(a.json);
 }
 
 }  // namespace
@@ -71,21 +82,23 @@ int main(int argc, char** argv) {
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "more diagnostics (repeatable)");
   app.add_flag("-q,--quiet", quiet, "errors only");
-  RunArgs run;
+  Args args;
+  RunArgs& run = args.run;
   run.sweep.command_line = command_line(argc, argv);
   add_run(app, run);
-  ReportArgs report;
+  ReportArgs& report = args.report;
   CLI::App* report_app =
       app.add_subcommand("report", "regenerate a run's tables from its results.jsonl");
   report_app->add_option("run_dir", report.run_dir, "the run's folder")->required();
   report_app->add_option("--format", report.formats, "md, csv, json, latex (default: all)")
       ->delimiter(',');
   report_app->add_option("--out", report.out_dir, "write there instead of the run's folder");
-  MaskArgs mask;
-  add_mask(app, mask);
-  bool json = false;
+  add_mask(app, args.mask);
+  CLI::App* density = app.add_subcommand("density", "mask-density report of a config, nothing executed");
+  density->add_option("config", args.density_config, "the experiment's YAML file")->required();
+  density->add_option("--set", args.density_sets, "override a config value: a dotted KEY=VALUE");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
-      ->add_flag("--json", json, "as JSON");
+      ->add_flag("--json", args.json, "as JSON");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -101,7 +114,7 @@ int main(int argc, char** argv) {
                     : verbosity > 0 ? spdlog::level::debug
                                     : spdlog::level::info);
   try {
-    return dispatch(app, run, mask, report, json);
+    return dispatch(app, args);
   } catch (const InputError& e) {
     spdlog::error("{}", e.what());
     return 2;

@@ -80,6 +80,7 @@ Json to_json(const CaseRecord& r) {
         {"max_keys", m.max_keys},
         {"mean_keys", m.mean_keys},
         {"empty_rows", m.empty_rows},
+        {"tile_pairs", m.tile_pairs},
         {"causal_pairs", m.causal_pairs},
         {"visited_tiles", m.visited_tiles},
         {"partial_tiles", m.partial_tiles},
@@ -113,7 +114,7 @@ CaseRecord case_from_json(const Json& j) {
   r.mask = MaskFigures{m.at("allowed_pairs"), optional_from<std::int64_t>(m, "closed_form_pairs"),
                        m.at("min_keys"),      m.at("max_keys"),
                        m.at("mean_keys"),     m.at("empty_rows"),
-                       m.at("causal_pairs"),  m.at("visited_tiles"),
+                       m.at("tile_pairs"), m.at("causal_pairs"),  m.at("visited_tiles"),
                        m.at("partial_tiles"), m.at("total_tiles"),
                        m.at("layout_bytes")};
   return r;

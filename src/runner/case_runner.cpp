@@ -53,6 +53,7 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
                        const LayoutStats& stats) {
   MaskFigures& m = r.mask;
   m.allowed_pairs = stats.allowed_pairs();
+  m.tile_pairs = stats.executed_pairs();
   m.empty_rows = stats.empty_rows();
   m.visited_tiles = stats.visited_tiles();
   m.total_tiles = stats.total_tiles * r.heads;
@@ -131,6 +132,25 @@ std::string gib(std::int64_t bytes) {
 }
 
 // Runs the case after the record's identity is set; throws on library or plugin errors.
+// Lets a content-dependent pattern decide from `inputs` (timed), builds the layout (timed) and
+// fills the record's mask, density and FLOP figures.
+BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem, const Tensors& inputs,
+                       CaseRecord& r) {
+  if (auto* content = dynamic_cast<ContentPattern*>(&pattern)) {
+    const auto prepare_start = Clock::now();
+    content->prepare(content_inputs(problem, inputs));
+    r.prepare_ms = ms_since(prepare_start);
+    r.balance = content->balance();
+  }
+  const auto layout_start = Clock::now();
+  BlockLayout layout = build_layout(pattern, LayoutShape{c.q_len, c.kv_len, c.block_q, c.block_kv}, c.threads);
+  r.layout_ms = ms_since(layout_start);
+  const LayoutStats stats = compute_stats(layout, static_cast<int>(c.shape.heads));
+  fill_mask_figures(r, pattern, layout, stats);
+  fill_work_figures(r, stats);
+  return layout;
+}
+
 void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   const std::unique_ptr<Pattern> pattern =
       instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
@@ -153,18 +173,7 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   if (guard()) return;
   reset_peak_rss();
   const Tensors inputs = random_inputs(problem, c.measurement.seed);
-  if (auto* content = dynamic_cast<ContentPattern*>(pattern.get())) {
-    const auto prepare_start = Clock::now();
-    content->prepare(content_inputs(problem, inputs));
-    r.prepare_ms = ms_since(prepare_start);
-    r.balance = content->balance();
-  }
-  const auto layout_start = Clock::now();
-  const BlockLayout layout = build_layout(*pattern, shape, c.threads);
-  r.layout_ms = ms_since(layout_start);
-  const LayoutStats stats = compute_stats(layout, static_cast<int>(c.shape.heads));
-  fill_mask_figures(r, *pattern, layout, stats);
-  fill_work_figures(r, stats);
+  const BlockLayout layout = build_mask(c, *pattern, problem, inputs, r);
   analytic += r.mask.layout_bytes;
   r.memory.analytic_bytes = analytic;
   if (guard()) return;
@@ -202,6 +211,27 @@ CaseRecord describe_case(const Case& c) {
   r.q_len = c.q_len, r.kv_len = c.kv_len, r.head_dim = c.shape.head_dim;
   r.block_q = c.block_q, r.block_kv = c.block_kv;
   r.executor = c.executor, r.threads = c.threads;
+  return r;
+}
+
+CaseRecord mask_record(const Case& c) {
+  CaseRecord r = describe_case(c);
+  omp_set_num_threads(c.threads);
+  try {
+    const std::unique_ptr<Pattern> pattern =
+        instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
+    const Problem problem = problem_of(c);
+    const Tensors inputs = dynamic_cast<ContentPattern*>(pattern.get())
+                               ? random_inputs(Problem{1, problem.heads, problem.kv_heads, problem.q_len,
+                                                       problem.kv_len, problem.head_dim, problem.threads},
+                                               c.measurement.seed)
+                               : Tensors{};
+    build_mask(c, *pattern, problem, inputs, r);
+    r.status = "passed";
+  } catch (const std::exception& e) {
+    r.status = "error";
+    r.message = e.what();
+  }
   return r;
 }
 

@@ -20,6 +20,10 @@ struct CaseOptions {
 
 CaseRecord run_case(const Case& c, const CaseOptions& options);
 
+// The mask figures of a case (layout, densities, pair counts) without running an executor: the
+// `density` command. Content-dependent patterns decide from the case's seeded random inputs.
+CaseRecord mask_record(const Case& c);
+
 // The record's identifying fields, before anything runs.
 CaseRecord describe_case(const Case& c);
 

@@ -30,6 +30,7 @@ struct MaskArgs {
   Index head_dim = 64;      // inputs for content-dependent patterns
   std::uint64_t seed = 42;  // of those inputs
   std::string positions;    // --positions FILE.npy
+  std::string png;          // --png FILE.png
   bool all_heads = false;
   bool ascii = false;
 };
@@ -45,6 +46,8 @@ int report_command(const ReportArgs& args);
 int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
 int density_command(const std::string& config, const std::vector<std::string>& sets);
+int gallery_command(const std::string& config, const std::vector<std::string>& sets,
+                    const std::string& out);
 
 // "8G", "512M", "1024K" or plain bytes.
 std::int64_t parse_size(const std::string& text, const std::string& option);

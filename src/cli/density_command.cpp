@@ -20,8 +20,8 @@ int density_command(const std::string& config, const std::vector<std::string>& s
   std::vector<CaseRecord> records;
   int problems = 0;
   for (const Case& c : experiment.cases) {
-    const std::string key = fmt::format("{}/{}/{}/{}/{}/{}", c.pattern.text(), c.shape.heads, c.q_len, c.kv_len,
-                                        c.block_q, c.block_kv);
+    const std::string key = fmt::format("{}/{}/{}/{}/{}/{}", c.pattern.text(), c.shape.heads,
+                                        c.q_len, c.kv_len, c.block_q, c.block_kv);
     if (!seen.insert(key).second) continue;
     CaseRecord r = mask_record(c);
     if (r.status == "error") {
@@ -30,16 +30,18 @@ int density_command(const std::string& config, const std::vector<std::string>& s
       continue;
     }
     if (r.mask.closed_form_pairs && *r.mask.closed_form_pairs != r.mask.allowed_pairs) {
-      spdlog::error("{}: closed form {} != counted {}", c.id(), *r.mask.closed_form_pairs, r.mask.allowed_pairs);
+      spdlog::error("{}: closed form {} != counted {}", c.id(), *r.mask.closed_form_pairs,
+                    r.mask.allowed_pairs);
       ++problems;
     }
     records.push_back(std::move(r));
   }
-  fmt::print("# Mask density of {} ({} cells)\n\nPairs counted from the block layout of each cell, "
-             "against the pattern's closed form where it has one. Element density: allowed / "
-             "(heads x q_len x kv_len); of causal: allowed / causal pairs, for masks that stay in "
-             "them. Dense mask: one byte per pair.\n\n{}",
-             experiment.config_path, records.size(), render_markdown(density_table(records)));
+  fmt::print(
+      "# Mask density of {} ({} cells)\n\nPairs counted from the block layout of each cell, "
+      "against the pattern's closed form where it has one. Element density: allowed / "
+      "(heads x q_len x kv_len); of causal: allowed / causal pairs, for masks that stay in "
+      "them. Dense mask: one byte per pair.\n\n{}",
+      experiment.config_path, records.size(), render_markdown(density_table(records)));
   return problems > 0 ? 1 : 0;
 }
 

@@ -47,6 +47,8 @@ void add_mask(CLI::App& app, MaskArgs& args) {
       "write the tile layout as uint8 [heads, q_tiles, kv_tiles]: 0 empty, 1 partial, 2 full");
   mask->add_option("--block", args.block, "tile size for --layout-npy and --ascii (default 64)");
   mask->add_flag("--ascii", args.ascii, "print a block view of the mask");
+  mask->add_option("--png", args.png,
+                   "draw the mask (head --head) as a PNG, at most 1024 px a side");
   mask->add_option("--positions", args.positions,
                    "write the relative position each allowed pair uses, int32 [q_len, kv_len], -1 "
                    "where not allowed");
@@ -62,6 +64,8 @@ struct Args {
   MaskArgs mask;
   std::string density_config;
   std::vector<std::string> density_sets;
+  std::string gallery_config, gallery_out;
+  std::vector<std::string> gallery_sets;
   bool json = false;
 };
 
@@ -70,6 +74,8 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("report")) return report_command(a.report);
   if (app.got_subcommand("mask")) return mask_command(a.mask);
   if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
+  if (app.got_subcommand("gallery"))
+    return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
 }
 
@@ -94,8 +100,14 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   report_app->add_option("--out", report.out_dir, "write there instead of the run's folder");
   add_mask(app, args.mask);
-  CLI::App* density = app.add_subcommand("density", "mask-density report of a config, nothing executed");
+  CLI::App* density =
+      app.add_subcommand("density", "mask-density report of a config, nothing executed");
   density->add_option("config", args.density_config, "the experiment's YAML file")->required();
+  CLI::App* gallery =
+      app.add_subcommand("gallery", "every pattern of a config as mask pictures in one PNG");
+  gallery->add_option("config", args.gallery_config, "the experiment's YAML file")->required();
+  gallery->add_option("--out", args.gallery_out, "the PNG to write")->required();
+  gallery->add_option("--set", args.gallery_sets, "override a config value: a dotted KEY=VALUE");
   density->add_option("--set", args.density_sets, "override a config value: a dotted KEY=VALUE");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
       ->add_flag("--json", args.json, "as JSON");

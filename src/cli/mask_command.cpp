@@ -9,6 +9,7 @@
 #include "core/layout.hpp"
 #include "core/registry.hpp"
 #include "exec/problem.hpp"
+#include "report/mask_image.hpp"
 #include "report/npy.hpp"
 
 namespace attnbench {
@@ -160,7 +161,7 @@ int mask_command(const MaskArgs& args) {
   }
   if (!args.positions.empty())
     write_positions(*pattern, static_cast<int>(args.head), args.positions);
-  if (!args.layout_npy.empty() || args.ascii) {
+  if (!args.layout_npy.empty() || args.ascii || !args.png.empty()) {
     const BlockLayout layout =
         build_layout(*pattern, LayoutShape{q_len, kv_len, args.block, args.block}, 2);
     const std::vector<std::uint8_t> kinds = tile_kinds(layout, args.heads);
@@ -170,6 +171,14 @@ int mask_command(const MaskArgs& args) {
                  args.heads, layout.q_tiles, layout.kv_tiles);
     }
     if (args.ascii) print_ascii(layout, kinds, args.head);
+    if (!args.png.empty()) {
+      const Image image = mask_image(layout, static_cast<int>(args.head), 1024);
+      write_png(image, args.png);
+      fmt::print(
+          stderr,
+          "wrote {} ({}x{} px; blue allowed, orange computed but masked, white never visited)\n",
+          args.png, image.width(), image.height());
+    }
   }
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "measure/memory.hpp"
 
+#include <malloc.h>
+
 #include <fstream>
 #include <string>
 
@@ -15,6 +17,7 @@ static std::int64_t read_kib_field(const char* path, const std::string& field) {
 }
 
 bool reset_peak_rss() {
+  malloc_trim(0);  // hand freed heap back first, or the previous case's buffers count as this one's
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
   return static_cast<bool>(clear);

@@ -180,7 +180,10 @@ Table density_table(const std::vector<CaseRecord>& records) {
         {pattern_label(r), std::to_string(r.heads), std::to_string(r.q_len),
          std::to_string(r.kv_len), fmt::format("{}x{}", r.block_q, r.block_kv),
          std::to_string(m.allowed_pairs), closed, agree, fmt::format("{:.4f}", r.density.element),
-         of_causal, fmt::format("{:.4f}", r.density.tile), fmt::format("{:.4f}", m.tile_pairs ? 1.0 - static_cast<double>(m.allowed_pairs) / static_cast<double>(m.tile_pairs) : 0.0),
+         of_causal, fmt::format("{:.4f}", r.density.tile),
+         fmt::format("{:.4f}", m.tile_pairs ? 1.0 - static_cast<double>(m.allowed_pairs) /
+                                                        static_cast<double>(m.tile_pairs)
+                                            : 0.0),
          std::to_string(m.min_keys), fmt::format("{:.1f}", m.mean_keys), std::to_string(m.max_keys),
          std::to_string(m.empty_rows),
          fmt::format("{:.2f}", static_cast<double>(r.heads * r.q_len * r.kv_len) / (1 << 20)),

@@ -114,9 +114,9 @@ CaseRecord case_from_json(const Json& j) {
   r.mask = MaskFigures{m.at("allowed_pairs"), optional_from<std::int64_t>(m, "closed_form_pairs"),
                        m.at("min_keys"),      m.at("max_keys"),
                        m.at("mean_keys"),     m.at("empty_rows"),
-                       m.at("tile_pairs"), m.at("causal_pairs"),  m.at("visited_tiles"),
-                       m.at("partial_tiles"), m.at("total_tiles"),
-                       m.at("layout_bytes")};
+                       m.at("tile_pairs"),    m.at("causal_pairs"),
+                       m.at("visited_tiles"), m.at("partial_tiles"),
+                       m.at("total_tiles"),   m.at("layout_bytes")};
   return r;
 }
 

@@ -48,7 +48,7 @@ struct MaskFigures {
   std::int64_t min_keys = 0, max_keys = 0;  // keys per query row
   double mean_keys = 0;
   std::int64_t empty_rows = 0;    // query rows with no allowed key (output zero), over heads
-  std::int64_t tile_pairs = 0;  // pairs of the visited tiles (what the sparse executor computes)
+  std::int64_t tile_pairs = 0;    // pairs of the visited tiles (what the sparse executor computes)
   std::int64_t causal_pairs = 0;  // pairs with key <= query position, when the mask stays in them
   std::int64_t visited_tiles = 0, partial_tiles = 0, total_tiles = 0;
   std::int64_t layout_bytes = 0;

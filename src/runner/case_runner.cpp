@@ -134,8 +134,8 @@ std::string gib(std::int64_t bytes) {
 // Runs the case after the record's identity is set; throws on library or plugin errors.
 // Lets a content-dependent pattern decide from `inputs` (timed), builds the layout (timed) and
 // fills the record's mask, density and FLOP figures.
-BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem, const Tensors& inputs,
-                       CaseRecord& r) {
+BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem,
+                       const Tensors& inputs, CaseRecord& r) {
   if (auto* content = dynamic_cast<ContentPattern*>(&pattern)) {
     const auto prepare_start = Clock::now();
     content->prepare(content_inputs(problem, inputs));
@@ -143,7 +143,8 @@ BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem, 
     r.balance = content->balance();
   }
   const auto layout_start = Clock::now();
-  BlockLayout layout = build_layout(pattern, LayoutShape{c.q_len, c.kv_len, c.block_q, c.block_kv}, c.threads);
+  BlockLayout layout =
+      build_layout(pattern, LayoutShape{c.q_len, c.kv_len, c.block_q, c.block_kv}, c.threads);
   r.layout_ms = ms_since(layout_start);
   const LayoutStats stats = compute_stats(layout, static_cast<int>(c.shape.heads));
   fill_mask_figures(r, pattern, layout, stats);
@@ -214,25 +215,31 @@ CaseRecord describe_case(const Case& c) {
   return r;
 }
 
-CaseRecord mask_record(const Case& c) {
-  CaseRecord r = describe_case(c);
+CaseMask build_case_mask(const Case& c) {
+  CaseMask built{.record = describe_case(c)};
   omp_set_num_threads(c.threads);
+  built.pattern = instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
+  const Problem problem = problem_of(c);
+  const Tensors inputs =
+      dynamic_cast<ContentPattern*>(built.pattern.get())
+          ? random_inputs(Problem{1, problem.heads, problem.kv_heads, problem.q_len, problem.kv_len,
+                                  problem.head_dim, problem.threads},
+                          c.measurement.seed)
+          : Tensors{};
+  built.layout = build_mask(c, *built.pattern, problem, inputs, built.record);
+  built.record.status = "passed";
+  return built;
+}
+
+CaseRecord mask_record(const Case& c) {
   try {
-    const std::unique_ptr<Pattern> pattern =
-        instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
-    const Problem problem = problem_of(c);
-    const Tensors inputs = dynamic_cast<ContentPattern*>(pattern.get())
-                               ? random_inputs(Problem{1, problem.heads, problem.kv_heads, problem.q_len,
-                                                       problem.kv_len, problem.head_dim, problem.threads},
-                                               c.measurement.seed)
-                               : Tensors{};
-    build_mask(c, *pattern, problem, inputs, r);
-    r.status = "passed";
+    return build_case_mask(c).record;
   } catch (const std::exception& e) {
+    CaseRecord r = describe_case(c);
     r.status = "error";
     r.message = e.what();
+    return r;
   }
-  return r;
 }
 
 CaseRecord run_case(const Case& c, const CaseOptions& options) {

@@ -7,6 +7,10 @@
 #include <string>
 
 #include "core/case.hpp"
+#include "core/layout.hpp"
+#include "core/pattern.hpp"
+
+#include <memory>
 #include "results/record.hpp"
 
 namespace attnbench {
@@ -19,6 +23,14 @@ struct CaseOptions {
 };
 
 CaseRecord run_case(const Case& c, const CaseOptions& options);
+
+// A case's pattern and layout with its mask figures, nothing executed. Throws on plugin errors.
+struct CaseMask {
+  std::unique_ptr<Pattern> pattern;
+  BlockLayout layout;
+  CaseRecord record;
+};
+CaseMask build_case_mask(const Case& c);
 
 // The mask figures of a case (layout, densities, pair counts) without running an executor: the
 // `density` command. Content-dependent patterns decide from the case's seeded random inputs.

@@ -9,6 +9,7 @@
 
 #include "config/experiment.hpp"
 #include "report/case_table.hpp"
+#include "report/compare.hpp"
 #include "report/write_reports.hpp"
 #include "runner/sweep.hpp"
 
@@ -121,6 +122,23 @@ TEST_F(SmallRun, LatexTablesAreWellFormed) {
       "cd '" + dir_.string() +
       "' && pdflatex -interaction=nonstopmode -halt-on-error doc.tex >/dev/null 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << "pdflatex failed; see " << dir_ << "/doc.log";
+}
+
+TEST_F(SmallRun, CompareGatesOnSlowdowns) {
+  ASSERT_EQ(exit_code_, 0);
+  const RunResults a = read_results((dir_ / "results.jsonl").string());
+  const Comparison same = compare_runs(a, a, 0.05);
+  EXPECT_TRUE(same.slower.empty());
+  EXPECT_TRUE(same.warnings.empty());
+  EXPECT_EQ(same.table.rows.size(), a.cases.size());
+  RunResults slow = a;  // the fixture: every case made 2x slower, on another machine
+  for (CaseRecord& r : slow.cases) r.latency_ms->median *= 2;
+  slow.context.cpu_model = "another CPU";
+  const Comparison worse = compare_runs(a, slow, 0.05);
+  ASSERT_EQ(worse.slower.size(), a.cases.size());
+  EXPECT_EQ(worse.slower.front(), a.cases.front().id);
+  EXPECT_EQ(worse.warnings.size(), 1u);
+  EXPECT_TRUE(compare_runs(slow, a, 0.05).slower.empty());  // faster is fine
 }
 
 TEST_F(SmallRun, TornLastLineIsIgnored) {

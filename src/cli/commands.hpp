@@ -46,6 +46,7 @@ int report_command(const ReportArgs& args);
 int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
 int density_command(const std::string& config, const std::vector<std::string>& sets);
+int compare_command(const std::string& run_a, const std::string& run_b, double threshold);
 int gallery_command(const std::string& config, const std::vector<std::string>& sets,
                     const std::string& out);
 

@@ -66,6 +66,8 @@ struct Args {
   std::vector<std::string> density_sets;
   std::string gallery_config, gallery_out;
   std::vector<std::string> gallery_sets;
+  std::string compare_a, compare_b;
+  double threshold = 0.05;
   bool json = false;
 };
 
@@ -74,6 +76,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("report")) return report_command(a.report);
   if (app.got_subcommand("mask")) return mask_command(a.mask);
   if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
+  if (app.got_subcommand("compare")) return compare_command(a.compare_a, a.compare_b, a.threshold);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
@@ -103,6 +106,12 @@ int main(int argc, char** argv) {
   CLI::App* density =
       app.add_subcommand("density", "mask-density report of a config, nothing executed");
   density->add_option("config", args.density_config, "the experiment's YAML file")->required();
+  CLI::App* compare =
+      app.add_subcommand("compare", "two runs' shared cases side by side; exit 1 if B is slower");
+  compare->add_option("run_a", args.compare_a, "the baseline run's folder")->required();
+  compare->add_option("run_b", args.compare_b, "the run to compare with it")->required();
+  compare->add_option("--threshold", args.threshold,
+                      "allowed slowdown as a fraction (default 0.05)");
   CLI::App* gallery =
       app.add_subcommand("gallery", "every pattern of a config as mask pictures in one PNG");
   gallery->add_option("config", args.gallery_config, "the experiment's YAML file")->required();

@@ -28,6 +28,12 @@ rm "$work/q/table.md" "$work/q/table.csv"
 cmp -s "$work/md" "$work/q/table.md" || fail "table.md differs after report"
 cmp -s "$work/csv" "$work/q/table.csv" || fail "table.csv differs after report"
 
+"$bin" compare "$work/q" "$work/q" >/dev/null 2>&1 || fail "compare of a run with itself failed"
+"$bin" mask longformer --seq-len 300 --set radius=16 --png "$work/m.png" >/dev/null 2>&1 || fail "mask --png failed"
+[ "$(head -c 4 "$work/m.png" | tail -c 3)" = "PNG" ] || fail "mask --png wrote no PNG"
+"$bin" gallery "$configs/quick.yaml" --out "$work/g.png" >/dev/null 2>&1 || fail "gallery failed"
+"$bin" density "$configs/quick.yaml" | grep -q "| yes " || fail "density shows no agreeing closed form"
+
 id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)
 "$bin" run "$configs/quick.yaml" --case "$id" --mode check --out "$work/one" >"$work/one.out" 2>&1 || fail "--case rerun failed"
 [ "$(grep -c '"type":"case"' "$work/one/results.jsonl")" = 1 ] || fail "--case ran more than one case"

@@ -1,0 +1,90 @@
+"""Draws the plots of one attnbench run folder; see scripts/plot."""
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def label(record):
+    params = record["params"]
+    if "of" in params:
+        return record["pattern"]
+    shown = [f"{k}={v}" for k, v in params.items() if not (k == "align" and v == "top_left")]
+    return " ".join([record["pattern"]] + shown[:3])
+
+
+def load(run_dir):
+    lines = (Path(run_dir) / "results.jsonl").read_text().splitlines()
+    records = []
+    for line in lines[1:]:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass  # a torn last line from an interrupted run
+    return json.loads(lines[0]), [r for r in records if r["status"] == "passed" and r["latency_ms"]]
+
+
+def series(records, value):
+    lines = defaultdict(list)
+    for r in records:
+        lines[(label(r), r["executor"])].append((r["q_len"], value(r)))
+    return {key: sorted(points) for key, points in lines.items()}
+
+
+def line_plot(records, value, ylabel, title, path):
+    fig, ax = plt.subplots(figsize=(9, 6))
+    for (name, executor), points in sorted(series(records, value).items()):
+        xs, ys = zip(*points)
+        ax.plot(xs, ys, marker="o", linestyle="-" if executor == "sparse" else "--", label=f"{name} ({executor})")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("query length")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def speedup_plot(records, path, title):
+    dense = {}
+    for r in records:
+        if r["executor"] == "dense":
+            dense[(r["pattern"], json.dumps(r["params"]), r["heads"], r["q_len"], r["kv_len"])] = r["latency_ms"]["median"]
+    fig, ax = plt.subplots(figsize=(8, 6))
+    for r in records:
+        key = (r["pattern"], json.dumps(r["params"]), r["heads"], r["q_len"], r["kv_len"])
+        if r["executor"] == "sparse" and key in dense:
+            ax.scatter(r["density"]["element"], dense[key] / r["latency_ms"]["median"], s=14)
+            ax.annotate(f'{r["pattern"]} {r["q_len"]}', (r["density"]["element"], dense[key] / r["latency_ms"]["median"]), fontsize=5)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.axhline(1.0, color="gray", linewidth=0.8)
+    ax.set_xlabel("element density (allowed / all pairs)")
+    ax.set_ylabel("speedup of the sparse executor over the dense one")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(run_dir):
+    context, records = load(run_dir)
+    where = f'{context["experiment"]} on {context["cpu_model"]}, {",".join(map(str, context["threads"]))} thread(s)'
+    out = Path(run_dir)
+    line_plot(records, lambda r: r["latency_ms"]["median"], "median latency (ms)", f"Latency vs length: {where}", out / "latency.png")
+    line_plot(records, lambda r: r["memory"]["peak_rss_bytes"] / 2**20, "peak RSS (MiB)", f"Peak memory vs length: {where}", out / "memory.png")
+    speedup_plot(records, out / "speedup_vs_density.png", f"Speedup vs density: {where}")
+    print(f"wrote {out}/latency.png, memory.png, speedup_vs_density.png from {len(records)} timed records")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,7 +1,10 @@
 #include "core/layout.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 namespace attnbench {
 
@@ -126,13 +129,52 @@ BlockLayout build_layout(const Pattern& pattern, const LayoutShape& shape, int t
   layout.kv_tiles = ceil_div(shape.kv_len, shape.block_kv);
   const std::int64_t total_rows = layout.layout_heads * layout.q_tiles;
   std::vector<RowBuild> rows(static_cast<std::size_t>(total_rows));
+  std::exception_ptr error;  // a plugin's exception must not escape the parallel region
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
   for (std::int64_t r = 0; r < total_rows; ++r) {
-    const int head = static_cast<int>(r / layout.q_tiles);
-    rows[static_cast<std::size_t>(r)] = build_row(pattern, head, r % layout.q_tiles, layout);
+    try {
+      const int head = static_cast<int>(r / layout.q_tiles);
+      rows[static_cast<std::size_t>(r)] = build_row(pattern, head, r % layout.q_tiles, layout);
+    } catch (...) {
+#pragma omp critical
+      if (!error) error = std::current_exception();
+    }
   }
+  if (error) std::rethrow_exception(error);
   assemble(rows, layout);
   return layout;
+}
+
+std::optional<std::string> check_layout_sample(const Pattern& pattern, const BlockLayout& layout,
+                                               int sample_rows) {
+  const LayoutShape& s = layout.shape;
+  const Index offset = pattern.geometry().q_offset;
+  std::vector<std::uint8_t> expected(static_cast<std::size_t>(s.block_kv));
+  for (int h = 0; h < layout.layout_heads; ++h) {
+    for (int i = 0; i < sample_rows; ++i) {
+      const Index qt = sample_rows == 1 ? 0 : i * (layout.q_tiles - 1) / (sample_rows - 1);
+      const TileRect rows{qt * s.block_q + offset, qt * s.block_q + layout.q_tile_rows(qt) + offset, 0, 0};
+      const std::vector<std::int32_t> tiles = candidate_tiles(pattern, h, rows, s.block_kv, layout.kv_tiles);
+      const auto row = layout.row(h, qt);
+      for (std::size_t t = 0; t < tiles.size() && t < 64; ++t) {
+        const auto in_layout = std::find_if(row.begin(), row.end(), [&](const LayoutTile& x) { return x.kv_tile == tiles[t]; });
+        const Index k0 = tiles[t] * s.block_kv, cols = layout.kv_tile_cols(tiles[t]);
+        for (Index r = 0; r < layout.q_tile_rows(qt); ++r) {
+          pattern.fill_row(h, rows.q_begin + r, k0, k0 + cols, expected.data());
+          for (Index c = 0; c < cols; ++c) {
+            const bool stored = in_layout != row.end() &&
+                                (in_layout->kind == TileKind::kFull || layout.mask(*in_layout)[r * s.block_kv + c]);
+            if (stored != (expected[static_cast<std::size_t>(c)] != 0)) {
+              return fmt::format("the layout disagrees with the predicate at head {}, query {}, key {}: the tile "
+                                 "classifier said {}", h, qt * s.block_q + r, k0 + c,
+                                 in_layout == row.end() ? "empty" : in_layout->kind == TileKind::kFull ? "full" : "partial");
+            }
+          }
+        }
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 std::vector<std::uint8_t> expand_layout(const BlockLayout& layout, int head) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/pattern.hpp"
@@ -48,6 +50,12 @@ class BlockLayout {
 // layout_ms). Uses the pattern's candidate ranges and classifier where it has them and scans the
 // predicate elsewhere.
 BlockLayout build_layout(const Pattern& pattern, const LayoutShape& shape, int threads);
+
+// Compares the layout with a scan of the predicate on `sample_rows` query tiles spread over the
+// sequence (each head's, at most 64 candidate key tiles a row); a description of the first
+// disagreement, or nothing. It catches a tile classifier that lies without an O(n^2) scan.
+std::optional<std::string> check_layout_sample(const Pattern& pattern, const BlockLayout& layout,
+                                               int sample_rows);
 
 // Fills an n-rows x kv_len element mask of one head from the layout (for exports and tests).
 std::vector<std::uint8_t> expand_layout(const BlockLayout& layout, int head);

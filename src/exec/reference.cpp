@@ -1,6 +1,7 @@
 #include "exec/reference.hpp"
 
 #include <cmath>
+#include <exception>
 #include <limits>
 
 namespace attnbench {
@@ -55,12 +56,18 @@ std::vector<double> reference_rows(const Pattern& pattern, const Problem& proble
   const float* k = inputs.k.data() + kv_offset(problem, b, h);
   const float* v = inputs.v.data() + kv_offset(problem, b, h);
   const auto count = static_cast<std::int64_t>(rows.size());
+  std::exception_ptr error;  // a plugin's exception must not escape the parallel region
 #pragma omp parallel for schedule(dynamic)
   for (std::int64_t i = 0; i < count; ++i) {
-    const Index row = rows[static_cast<std::size_t>(i)];
-    reference_row(pattern, problem, q + row * d, k, v, static_cast<int>(h), row,
-                  out.data() + i * d);
+    try {
+      const Index row = rows[static_cast<std::size_t>(i)];
+      reference_row(pattern, problem, q + row * d, k, v, static_cast<int>(h), row, out.data() + i * d);
+    } catch (...) {
+#pragma omp critical
+      if (!error) error = std::current_exception();
+    }
   }
+  if (error) std::rethrow_exception(error);
   return out;
 }
 

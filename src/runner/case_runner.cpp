@@ -146,6 +146,9 @@ BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem,
   BlockLayout layout =
       build_layout(pattern, LayoutShape{c.q_len, c.kv_len, c.block_q, c.block_kv}, c.threads);
   r.layout_ms = ms_since(layout_start);
+  if (const std::optional<std::string> wrong = check_layout_sample(pattern, layout, 16)) {
+    throw std::runtime_error(*wrong);
+  }
   const LayoutStats stats = compute_stats(layout, static_cast<int>(c.shape.heads));
   fill_mask_figures(r, pattern, layout, stats);
   fill_work_figures(r, stats);

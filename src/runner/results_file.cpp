@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace attnbench {
@@ -28,6 +30,16 @@ void ResultsFile::append_line(const std::string& line) {
     written += static_cast<std::size_t>(n);
   }
   ::fdatasync(fd_);
+}
+
+void truncate_torn_line(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t keep = text.empty() || text.back() == '\n' ? text.size() : text.rfind('\n') + 1;
+  if (keep == text.size()) return;
+  if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+    throw std::runtime_error("cannot truncate " + path + ": " + std::strerror(errno));
+  }
 }
 
 }  // namespace attnbench

@@ -20,4 +20,8 @@ class ResultsFile {
   std::string path_;
 };
 
+// Cuts a last line without its newline (a record torn by a killed process) so that appending
+// starts on a fresh line.
+void truncate_torn_line(const std::string& path);
+
 }  // namespace attnbench

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -105,36 +107,89 @@ std::string default_out_dir(const Experiment& experiment) {
 
 }  // namespace
 
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+// The first Ctrl-C lets the running case finish and its record be written; a second one stops
+// at once (the default action).
+void on_interrupt(int) {
+  interrupted = true;
+  std::signal(SIGINT, SIG_DFL);
+}
+
+// Opens (or reopens, for --resume) the results file; returns the context to run under and the
+// ids already recorded.
+RunContext open_results(const Experiment& experiment, const SweepOptions& options,
+                        const std::vector<const Case*>& cases, const std::string& dir, std::set<std::string>& done) {
+  const std::string path = dir + "/results.jsonl";
+  if (options.resume) {
+    RunResults previous;
+    try {
+      previous = read_results(path);
+    } catch (const std::runtime_error& e) {
+      throw InputError(SourceLocation{path, 0, 0}, "", std::string("cannot resume: ") + e.what());
+    }
+    if (previous.context.config_hash != experiment.config_hash) {
+      throw InputError(SourceLocation{experiment.config_path, 0, 0}, "",
+                       fmt::format("cannot resume {}: the config (with its --set overrides) changed since that run "
+                                   "started (hash {} then, {} now)", dir, previous.context.config_hash, experiment.config_hash));
+    }
+    truncate_torn_line(path);
+    for (const CaseRecord& r : previous.cases) done.insert(r.id);
+    spdlog::info("resuming {}: {} of {} cases already recorded", dir, done.size(), cases.size());
+    return previous.context;
+  }
+  std::filesystem::create_directories(dir);
+  const RunContext context = make_context(experiment, options, cases);
+  ResultsFile(path).append_line(to_json(context).dump());
+  return context;
+}
+
+int finish(const std::string& dir, bool was_interrupted) {
+  const RunResults results = read_results(dir + "/results.jsonl");
+  write_reports(results, dir, all_formats());
+  fmt::print("{}", render_markdown(case_table(results)));
+  std::map<std::string, int> counts;
+  for (const CaseRecord& r : results.cases) ++counts[r.status];
+  fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n", counts["passed"],
+             counts["failed"], counts["skipped"], counts["error"], dir);
+  if (was_interrupted) {
+    spdlog::warn("interrupted: finish with `attnbench run CONFIG --resume {}`", dir);
+    return 130;
+  }
+  return counts["failed"] + counts["error"] > 0 ? 1 : 0;
+}
+
+}  // namespace
+
 int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   const std::vector<const Case*> cases = select_cases(experiment, options);
   if (options.mode == "list") {
     for (const Case* c : cases) fmt::print("{}\n", c->id());
     return 0;
   }
-  const std::string dir = options.out_dir.empty() ? default_out_dir(experiment) : options.out_dir;
-  std::filesystem::create_directories(dir);
-  const RunContext context = make_context(experiment, options, cases);
+  const std::string dir = options.resume ? *options.resume
+                          : options.out_dir.empty() ? default_out_dir(experiment) : options.out_dir;
+  std::set<std::string> done;
+  const RunContext context = open_results(experiment, options, cases, dir, done);
   ResultsFile file(dir + "/results.jsonl");
-  file.append_line(to_json(context).dump());
-  CaseOptions case_options{.check = options.mode != "perf",
-                           .perf = options.mode != "check",
-                           .memory_limit = options.memory_limit,
-                           .gemm_gflops = context.gemm_gflops};
+  const CaseOptions case_options{.check = options.mode != "perf",
+                                 .perf = options.mode != "check",
+                                 .memory_limit = options.memory_limit,
+                                 .gemm_gflops = context.gemm_gflops};
+  interrupted = false;
+  const auto previous_handler = std::signal(SIGINT, on_interrupt);
   const Progress progress(cases.size());
-  for (std::size_t i = 0; i < cases.size(); ++i) {
+  for (std::size_t i = 0; i < cases.size() && !interrupted; ++i) {
+    if (done.count(cases[i]->id())) continue;
     progress.starting(i, cases[i]->id());
     const CaseRecord record = run_case(*cases[i], case_options);
     file.append_line(to_json(record).dump());
     progress.finished(i, record);
   }
-  const RunResults results = read_results(dir + "/results.jsonl");
-  write_reports(results, dir, all_formats());
-  fmt::print("{}", render_markdown(case_table(results)));
-  std::map<std::string, int> counts;
-  for (const CaseRecord& r : results.cases) ++counts[r.status];
-  fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n",
-             counts["passed"], counts["failed"], counts["skipped"], counts["error"], dir);
-  return counts["failed"] + counts["error"] > 0 ? 1 : 0;
+  std::signal(SIGINT, previous_handler);
+  return finish(dir, interrupted);
 }
 
 }  // namespace attnbench

@@ -13,11 +13,13 @@ struct SweepOptions {
   std::string mode = "all";  // list | check | perf | all
   std::string out_dir;       // empty: results/<experiment>/<UTC time>
   std::optional<std::string> case_id;
+  std::optional<std::string> resume;  // a run folder: skip its recorded cases, append the rest
   std::optional<std::int64_t> memory_limit;
   std::string command_line;
 };
 
-// Returns the exit code: 0 when every case passed or was skipped, 1 otherwise.
+// Returns the exit code: 0 when every case passed or was skipped, 1 otherwise, 130 when Ctrl-C
+// stopped it (after the running case's record was written).
 int run_sweep(const Experiment& experiment, const SweepOptions& options);
 
 }  // namespace attnbench

@@ -39,4 +39,13 @@ id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)
 [ "$(grep -c '"type":"case"' "$work/one/results.jsonl")" = 1 ] || fail "--case ran more than one case"
 "$bin" run "$configs/quick.yaml" --case "no-such-id" --out "$work/none" >/dev/null 2>&1; code=$?
 [ "$code" = 2 ] || fail "unknown --case exited $code"
+for f in "$configs"/../tests/bad_configs/*.yaml; do
+  read -r _ _ line column key _ < "$f"
+  out=$("$bin" run "$f" --out "$work/bad" 2>&1); code=$?
+  [ "$code" = 2 ] || fail "$f exited $code, expected 2: $out"
+  [ "$line" = 0 ] || echo "$out" | grep -qF "$f:$line:$column: " || fail "$f: no $line:$column in: $out"
+  [ "$key" = "-" ] || echo "$out" | grep -qF "key '$key'" || fail "$f: key $key not named in: $out"
+  [ ! -e "$work/bad" ] || fail "$f left a results folder"
+done
+
 echo "cli exit codes: all checks passed"

@@ -77,13 +77,20 @@ const bool kRegistered = register_pattern({
                 .help = "fw (earlier keys) or bw (later keys); the model runs both",
                 .choices = {"fw", "bw"}}},
     .make = [](const Geometry& g, const ParamValues& p) -> std::unique_ptr<Pattern> {
-      // Invert n + ceil(n / r(n)) = q_len for the token count n.
-      for (Index n = 1; n <= g.q_len; ++n) {
-        const Index r = block_size(n, p);
-        if (n + (n + r - 1) / r == g.q_len && g.kv_len == g.q_len)
-          return std::make_unique<BiBlosan>(g, p, n);
+      // Invert n + ceil(n / r(n)) = q_len for the token count n (increasing in n: bisect).
+      auto total = [&](Index n) { return n + (n + block_size(n, p) - 1) / block_size(n, p); };
+      Index lo = 1, hi = g.q_len;
+      while (lo < hi) {
+        const Index mid = lo + (hi - lo) / 2;
+        if (total(mid) < g.q_len)
+          lo = mid + 1;
+        else
+          hi = mid;
       }
-      throw ParamError("block", "these lengths are not tokens + block summaries");
+      if (total(lo) != g.q_len || g.kv_len != g.q_len) {
+        throw ParamError("block", "these lengths are not tokens + block summaries");
+      }
+      return std::make_unique<BiBlosan>(g, p, lo);
     },
     .lengths =
         [](Index n, Index, const ParamValues& p) {

@@ -42,6 +42,12 @@ class BigBird final : public IntervalPattern {
       throw ParamError("random_blocks", fmt::format("at most {} global and random blocks together",
                                                     Intervals::kMax - 1));
     }
+    if (g.heads * blocks_ * random_ > (Index{1} << 26)) {
+      throw ParamError("random_blocks",
+                       fmt::format("{} heads x {} blocks x {} random blocks is too large a table; "
+                                   "use larger blocks",
+                                   g.heads, blocks_, random_));
+    }
     if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
       load_replay(replay);
     } else {

@@ -20,6 +20,11 @@ class BlockBert final : public IntervalPattern {
                        fmt::format("{} blocks exceed the sequence ({})", blocks_, g.kv_len));
     if (g.q_len != g.kv_len || g.q_offset != 0)
       throw ParamError("align", "BlockBERT is an encoder: square lengths only");
+    if (blocks_ * g.heads > (Index{1} << 26)) {
+      throw ParamError(
+          "blocks",
+          fmt::format("{} blocks x {} heads is too large a permutation table", blocks_, g.heads));
+    }
     const IndexList& given = p.get_list("permutations");
     const auto per_head = static_cast<std::size_t>(blocks_);
     if (!given.empty() && given.size() != per_head * static_cast<std::size_t>(g.heads)) {

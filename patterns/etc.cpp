@@ -59,10 +59,18 @@ class Etc final : public IntervalPattern {
  private:
   // The executed length is n_l + n_g; recover n_g for the default one-per-segment layout.
   Index solve_globals(Index total) const {
-    for (Index g = 0; g <= total; ++g) {
-      if (g == (total - g + segment_ - 1) / segment_) return g;
+    // g - ceil((total - g) / segment) increases with g: bisect for its zero.
+    Index lo = 0, hi = total;
+    while (lo < hi) {
+      const Index mid = lo + (hi - lo) / 2;
+      if (mid < (total - mid + segment_ - 1) / segment_)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
-    throw ParamError("segment", "no global count fits this length");
+    if (lo != (total - lo + segment_ - 1) / segment_)
+      throw ParamError("segment", "no global count fits this length");
+    return lo;
   }
 
   Index radius_, segment_;

@@ -33,7 +33,8 @@ Expectation expectation_of(const std::string& path) {
 
 std::vector<std::string> corpus() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(ATTNBENCH_BAD_CONFIGS)) files.push_back(entry.path().string());
+  for (const auto& entry : std::filesystem::directory_iterator(ATTNBENCH_BAD_CONFIGS))
+    files.push_back(entry.path().string());
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -56,11 +57,13 @@ TEST_P(BadConfigCorpus, ErrorNamesFileLineColumnAndKey) {
 
 TEST(BadConfigCorpus, HoldsAtLeastThirtyMistakes) { EXPECT_GE(corpus().size(), 30u); }
 
-INSTANTIATE_TEST_SUITE_P(Files, BadConfigCorpus, ::testing::ValuesIn(corpus()), [](const auto& info) {
-  std::string name = std::filesystem::path(info.param).stem().string();
-  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return name;
-});
+INSTANTIATE_TEST_SUITE_P(Files, BadConfigCorpus, ::testing::ValuesIn(corpus()),
+                         [](const auto& info) {
+                           std::string name = std::filesystem::path(info.param).stem().string();
+                           for (char& c : name)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace attnbench

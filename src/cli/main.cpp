@@ -27,7 +27,8 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "reference; perf: time; all: check, then time")
       ->check(CLI::IsMember({"list", "check", "perf", "all"}));
   run->add_option("--case", args.sweep.case_id, "run only the case with this id");
-  run->add_option("--resume", args.sweep.resume, "finish an interrupted run: skip the cases its results.jsonl holds");
+  run->add_option("--resume", args.sweep.resume,
+                  "finish an interrupted run: skip the cases its results.jsonl holds");
   run->add_option("--memory-limit", args.memory_limit,
                   "skip cases whose analytic memory exceeds this (8G, 512M; default: available)");
 }

@@ -153,21 +153,29 @@ std::optional<std::string> check_layout_sample(const Pattern& pattern, const Blo
   for (int h = 0; h < layout.layout_heads; ++h) {
     for (int i = 0; i < sample_rows; ++i) {
       const Index qt = sample_rows == 1 ? 0 : i * (layout.q_tiles - 1) / (sample_rows - 1);
-      const TileRect rows{qt * s.block_q + offset, qt * s.block_q + layout.q_tile_rows(qt) + offset, 0, 0};
-      const std::vector<std::int32_t> tiles = candidate_tiles(pattern, h, rows, s.block_kv, layout.kv_tiles);
+      const TileRect rows{qt * s.block_q + offset, qt * s.block_q + layout.q_tile_rows(qt) + offset,
+                          0, 0};
+      const std::vector<std::int32_t> tiles =
+          candidate_tiles(pattern, h, rows, s.block_kv, layout.kv_tiles);
       const auto row = layout.row(h, qt);
       for (std::size_t t = 0; t < tiles.size() && t < 64; ++t) {
-        const auto in_layout = std::find_if(row.begin(), row.end(), [&](const LayoutTile& x) { return x.kv_tile == tiles[t]; });
+        const auto in_layout = std::find_if(
+            row.begin(), row.end(), [&](const LayoutTile& x) { return x.kv_tile == tiles[t]; });
         const Index k0 = tiles[t] * s.block_kv, cols = layout.kv_tile_cols(tiles[t]);
         for (Index r = 0; r < layout.q_tile_rows(qt); ++r) {
           pattern.fill_row(h, rows.q_begin + r, k0, k0 + cols, expected.data());
           for (Index c = 0; c < cols; ++c) {
-            const bool stored = in_layout != row.end() &&
-                                (in_layout->kind == TileKind::kFull || layout.mask(*in_layout)[r * s.block_kv + c]);
+            const bool stored =
+                in_layout != row.end() &&
+                (in_layout->kind == TileKind::kFull || layout.mask(*in_layout)[r * s.block_kv + c]);
             if (stored != (expected[static_cast<std::size_t>(c)] != 0)) {
-              return fmt::format("the layout disagrees with the predicate at head {}, query {}, key {}: the tile "
-                                 "classifier said {}", h, qt * s.block_q + r, k0 + c,
-                                 in_layout == row.end() ? "empty" : in_layout->kind == TileKind::kFull ? "full" : "partial");
+              return fmt::format(
+                  "the layout disagrees with the predicate at head {}, query {}, key {}: the tile "
+                  "classifier said {}",
+                  h, qt * s.block_q + r, k0 + c,
+                  in_layout == row.end()               ? "empty"
+                  : in_layout->kind == TileKind::kFull ? "full"
+                                                       : "partial");
             }
           }
         }

@@ -61,7 +61,8 @@ std::vector<double> reference_rows(const Pattern& pattern, const Problem& proble
   for (std::int64_t i = 0; i < count; ++i) {
     try {
       const Index row = rows[static_cast<std::size_t>(i)];
-      reference_row(pattern, problem, q + row * d, k, v, static_cast<int>(h), row, out.data() + i * d);
+      reference_row(pattern, problem, q + row * d, k, v, static_cast<int>(h), row,
+                    out.data() + i * d);
     } catch (...) {
 #pragma omp critical
       if (!error) error = std::current_exception();

@@ -121,7 +121,8 @@ void on_interrupt(int) {
 // Opens (or reopens, for --resume) the results file; returns the context to run under and the
 // ids already recorded.
 RunContext open_results(const Experiment& experiment, const SweepOptions& options,
-                        const std::vector<const Case*>& cases, const std::string& dir, std::set<std::string>& done) {
+                        const std::vector<const Case*>& cases, const std::string& dir,
+                        std::set<std::string>& done) {
   const std::string path = dir + "/results.jsonl";
   if (options.resume) {
     RunResults previous;
@@ -131,9 +132,12 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
       throw InputError(SourceLocation{path, 0, 0}, "", std::string("cannot resume: ") + e.what());
     }
     if (previous.context.config_hash != experiment.config_hash) {
-      throw InputError(SourceLocation{experiment.config_path, 0, 0}, "",
-                       fmt::format("cannot resume {}: the config (with its --set overrides) changed since that run "
-                                   "started (hash {} then, {} now)", dir, previous.context.config_hash, experiment.config_hash));
+      throw InputError(
+          SourceLocation{experiment.config_path, 0, 0}, "",
+          fmt::format(
+              "cannot resume {}: the config (with its --set overrides) changed since that run "
+              "started (hash {} then, {} now)",
+              dir, previous.context.config_hash, experiment.config_hash));
     }
     truncate_torn_line(path);
     for (const CaseRecord& r : previous.cases) done.insert(r.id);
@@ -152,8 +156,8 @@ int finish(const std::string& dir, bool was_interrupted) {
   fmt::print("{}", render_markdown(case_table(results)));
   std::map<std::string, int> counts;
   for (const CaseRecord& r : results.cases) ++counts[r.status];
-  fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n", counts["passed"],
-             counts["failed"], counts["skipped"], counts["error"], dir);
+  fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n",
+             counts["passed"], counts["failed"], counts["skipped"], counts["error"], dir);
   if (was_interrupted) {
     spdlog::warn("interrupted: finish with `attnbench run CONFIG --resume {}`", dir);
     return 130;
@@ -169,8 +173,9 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
     for (const Case* c : cases) fmt::print("{}\n", c->id());
     return 0;
   }
-  const std::string dir = options.resume ? *options.resume
-                          : options.out_dir.empty() ? default_out_dir(experiment) : options.out_dir;
+  const std::string dir = options.resume            ? *options.resume
+                          : options.out_dir.empty() ? default_out_dir(experiment)
+                                                    : options.out_dir;
   std::set<std::string> done;
   const RunContext context = open_results(experiment, options, cases, dir, done);
   ResultsFile file(dir + "/results.jsonl");

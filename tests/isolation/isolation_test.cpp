@@ -12,7 +12,8 @@ namespace attnbench {
 namespace {
 
 TEST(Isolation, BrokenPluginsFailOnlyTheirOwnCases) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("attnbench_isolation_" + std::to_string(::getpid()));
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("attnbench_isolation_" + std::to_string(::getpid()));
   const Experiment e = load_experiment_text(R"(name: isolation
 shape: {heads: 2, head_dim: 32}
 seq_len: 200
@@ -24,7 +25,8 @@ patterns:
   - {name: test_throwing}
   - {name: test_lying}
   - {name: sliding_window, params: {radius: 8}}
-)", "isolation.yaml", {});
+)",
+                                            "isolation.yaml", {});
   EXPECT_EQ(run_sweep(e, SweepOptions{.mode = "all", .out_dir = dir.string()}), 1);
   const RunResults results = read_results((dir / "results.jsonl").string());
   ASSERT_EQ(results.cases.size(), 8u);

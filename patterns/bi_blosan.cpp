@@ -21,6 +21,20 @@ Index block_size(Index n, const ParamValues& p) {
   return r;
 }
 
+// The token count n with n + ceil(n / r(n)) == total, the smallest if several fit, or -1. Not
+// monotonic in n (it drops where r steps up), so it is solved for each r the lengths allow: n is
+// then within one of floor(total * r / (r + 1)).
+Index tokens_for(Index total, const ParamValues& p) {
+  Index best = -1;
+  for (Index r = block_size(std::max<Index>(1, total / 2), p); r <= block_size(total, p); ++r) {
+    const Index guess = total * r / (r + 1);
+    for (Index n = std::max<Index>(1, guess - 2); n <= std::min(total, guess + 2); ++n) {
+      if (block_size(n, p) == r && n + (n + r - 1) / r == total && (best < 0 || n < best)) best = n;
+    }
+  }
+  return best;
+}
+
 class BiBlosan final : public IntervalPattern {
  public:
   BiBlosan(const Geometry& g, const ParamValues& p, Index tokens)
@@ -77,20 +91,11 @@ const bool kRegistered = register_pattern({
                 .help = "fw (earlier keys) or bw (later keys); the model runs both",
                 .choices = {"fw", "bw"}}},
     .make = [](const Geometry& g, const ParamValues& p) -> std::unique_ptr<Pattern> {
-      // Invert n + ceil(n / r(n)) = q_len for the token count n (increasing in n: bisect).
-      auto total = [&](Index n) { return n + (n + block_size(n, p) - 1) / block_size(n, p); };
-      Index lo = 1, hi = g.q_len;
-      while (lo < hi) {
-        const Index mid = lo + (hi - lo) / 2;
-        if (total(mid) < g.q_len)
-          lo = mid + 1;
-        else
-          hi = mid;
-      }
-      if (total(lo) != g.q_len || g.kv_len != g.q_len) {
+      const Index tokens = tokens_for(g.q_len, p);
+      if (tokens < 1 || g.kv_len != g.q_len) {
         throw ParamError("block", "these lengths are not tokens + block summaries");
       }
-      return std::make_unique<BiBlosan>(g, p, lo);
+      return std::make_unique<BiBlosan>(g, p, tokens);
     },
     .lengths =
         [](Index n, Index, const ParamValues& p) {

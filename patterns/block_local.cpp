@@ -1,5 +1,7 @@
 // Block-local attention: a query sees the keys of its own block of `block` positions (the
 // chunk-diagonal mask of BlockBERT's identity heads and SPADE's chunk variant).
+#include <fmt/format.h>
+
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -10,7 +12,13 @@ namespace {
 class BlockLocal final : public IntervalPattern {
  public:
   BlockLocal(const Geometry& g, const ParamValues& p)
-      : IntervalPattern(g), block_(p.get_int("block")), causal_(p.get_bool("causal")) {}
+      : IntervalPattern(g), block_(p.get_int("block")), causal_(p.get_bool("causal")) {
+    if (block_ > g.kv_len) {
+      throw ParamError(
+          "block", fmt::format("a block of {} is longer than the sequence ({}); use dense", block_,
+                               g.kv_len));
+    }
+  }
 
   void key_intervals(int, Index q, Intervals& out) const override {
     const Index start = floor_div(q, block_) * block_;

@@ -1,5 +1,8 @@
 // Chunked local attention (trax SelfAttention with chunk_len c, one chunk back, the companion
 // of Reformer's LSH layers): the query's chunk and the previous one (patterns.md §15).
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
 
@@ -9,7 +12,12 @@ namespace {
 class ChunkedLocal final : public IntervalPattern {
  public:
   ChunkedLocal(const Geometry& g, const ParamValues& p)
-      : IntervalPattern(g), chunk_(p.get_int("chunk")), causal_(p.get_bool("causal")) {}
+      : IntervalPattern(g), chunk_(p.get_int("chunk")), causal_(p.get_bool("causal")) {
+    if (chunk_ > g.kv_len) {
+      throw ParamError(
+          "chunk", fmt::format("a chunk of {} is longer than the sequence ({})", chunk_, g.kv_len));
+    }
+  }
 
   void key_intervals(int, Index q, Intervals& out) const override {
     const Index own = floor_div(q, chunk_) * chunk_;

@@ -1,5 +1,8 @@
 // Dilated sliding window, Longformer's convention: `radius` counts keys per side, so the span is
 // dilation * radius: (i-j) mod dilation == 0 and |i-j| <= dilation * radius (Appendix C).
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
 
@@ -12,7 +15,13 @@ class DilatedWindow final : public Pattern {
       : Pattern(g),
         radius_(p.get_int("radius")),
         dilation_(p.get_int("dilation")),
-        causal_(p.get_bool("causal")) {}
+        causal_(p.get_bool("causal")) {
+    if (radius_ * dilation_ >= g.kv_len) {
+      throw ParamError(
+          "radius", fmt::format("the window spans {} keys per side, longer than the sequence ({})",
+                                radius_ * dilation_, g.kv_len));
+    }
+  }
 
   bool allows(int, Index q, Index k) const override {
     const Index distance = q - k;

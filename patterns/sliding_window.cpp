@@ -1,5 +1,7 @@
 // Sliding window: query i sees keys i - left .. i + right (Longformer's local band, SPADE, LongT5
 // local); `radius` sets both sides, `causal` forces right = 0 (patterns.md, Appendix C).
+#include <fmt/format.h>
+
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -13,6 +15,12 @@ class SlidingWindow final : public IntervalPattern {
     const Index radius = p.get_int("radius");
     left_ = p.get_int("left") >= 0 ? p.get_int("left") : radius;
     right_ = p.get_bool("causal") ? 0 : (p.get_int("right") >= 0 ? p.get_int("right") : radius);
+    if (std::max(left_, right_) >= g.kv_len) {
+      throw ParamError("radius",
+                       fmt::format("a window of {} keys per side is longer than the sequence ({}); "
+                                   "use dense",
+                                   std::max(left_, right_), g.kv_len));
+    }
   }
 
   void key_intervals(int, Index q, Intervals& out) const override {

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "config/expand.hpp"
 #include "config/experiment.hpp"
+#include "core/npy_read.hpp"
 
 namespace attnbench {
 
@@ -15,8 +17,8 @@ namespace {
 constexpr Index kMaxLength = Index{1} << 30;
 
 std::vector<std::string> top_keys() {
-  std::vector<std::string> keys = {"name",      "repetitions", "warmup",  "seed",
-                                   "tolerance", "check_rows",  "patterns"};
+  std::vector<std::string> keys = {"name",      "repetitions", "warmup",   "seed",
+                                   "tolerance", "check_rows",  "patterns", "inputs"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -36,7 +38,47 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   if (root["tolerance"]) m.tolerance = src.read_float(root["tolerance"], "tolerance", 0, 1e30);
   if (root["check_rows"])
     m.check_rows = src.read_int(root["check_rows"], "check_rows", 1, kMaxLength);
+  if (const YAML::Node inputs = root["inputs"]) {
+    src.check_keys(inputs, "inputs", {"q", "k", "v"});
+    for (const char* key : {"q", "k", "v"}) {
+      if (!inputs[key])
+        src.fail(inputs, std::string("inputs.") + key, "missing: give q, k and v files together");
+    }
+    m.inputs_q = src.read_string(inputs["q"], "inputs.q");
+    m.inputs_k = src.read_string(inputs["k"], "inputs.k");
+    m.inputs_v = src.read_string(inputs["v"], "inputs.v");
+  }
   return m;
+}
+
+// Every case must match the shapes of the input files; read each file's header once.
+void check_input_files(const YamlSource& src, const YAML::Node& inputs,
+                       const std::vector<Case>& cases) {
+  std::map<std::string, std::vector<std::int64_t>> shapes;
+  for (const char* key : {"q", "k", "v"}) {
+    const std::string path = inputs[key].Scalar();
+    try {
+      const NpyArray array = read_npy(path);
+      if (array.dtype != "<f4")
+        src.fail(inputs[key], std::string("inputs.") + key, "expected a float32 array");
+      shapes[key] = array.shape;
+    } catch (const NpyError& e) {
+      src.fail(inputs[key], std::string("inputs.") + key, e.what());
+    }
+  }
+  for (const Case& c : cases) {
+    const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
+        {"q", {c.shape.batch, c.shape.heads, c.q_len, c.shape.head_dim}},
+        {"k", {c.shape.batch, c.shape.kv_heads, c.kv_len, c.shape.head_dim}},
+        {"v", {c.shape.batch, c.shape.kv_heads, c.kv_len, c.shape.head_dim}}};
+    for (const auto& [key, shape] : expected) {
+      if (shapes[key] != shape) {
+        src.fail(inputs[key], "inputs." + key,
+                 fmt::format("case {} needs shape ({}), the file holds ({})", c.id(),
+                             fmt::join(shape, ", "), fmt::join(shapes[key], ", ")));
+      }
+    }
+  }
 }
 
 std::string default_name(const std::string& path) {
@@ -83,6 +125,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
   }
   const std::vector<PatternEntry> entries = read_patterns(src, root["patterns"], axes);
   experiment.cases = expand_cases(src, entries, measurement);
+  if (!measurement.inputs_q.empty()) check_input_files(src, root["inputs"], experiment.cases);
   return experiment;
 }
 

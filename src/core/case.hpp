@@ -36,6 +36,9 @@ struct Measurement {
   std::uint64_t seed = 42;
   double tolerance = 1e-4;  // max abs error against the reference for `check` to pass
   Index check_rows = 64;    // query rows per (batch, head) the check compares
+  // float32 .npy files of Q [batch, heads, q_len, d], K and V [batch, kv_heads, kv_len, d]
+  // instead of seeded random inputs (real activations for content-dependent patterns).
+  std::string inputs_q, inputs_k, inputs_v;
 };
 
 struct Case {

@@ -32,6 +32,11 @@ void write_npy_u8(const std::string& path, const std::vector<std::int64_t>& shap
   write_npy(path, "|u1", shape, reinterpret_cast<const char*>(data.data()), data.size());
 }
 
+void write_npy_f32(const std::string& path, const std::vector<std::int64_t>& shape,
+                   const std::vector<float>& data) {
+  write_npy(path, "<f4", shape, reinterpret_cast<const char*>(data.data()), data.size() * 4);
+}
+
 void write_npy_i32(const std::string& path, const std::vector<std::int64_t>& shape,
                    const std::vector<std::int32_t>& data) {
   write_npy(path, "<i4", shape, reinterpret_cast<const char*>(data.data()), data.size() * 4);

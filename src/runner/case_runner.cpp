@@ -9,6 +9,7 @@
 
 #include "core/composite.hpp"
 #include "core/layout_stats.hpp"
+#include "core/npy_read.hpp"
 #include "core/registry.hpp"
 #include "exec/executor.hpp"
 #include "exec/reference.hpp"
@@ -132,6 +133,13 @@ std::string gib(std::int64_t bytes) {
 }
 
 // Runs the case after the record's identity is set; throws on library or plugin errors.
+// The config's input files (shapes checked when the config loaded), or seeded random inputs.
+Tensors case_inputs(const Case& c, const Problem& problem) {
+  if (c.measurement.inputs_q.empty()) return random_inputs(problem, c.measurement.seed);
+  return Tensors{read_npy(c.measurement.inputs_q).floats, read_npy(c.measurement.inputs_k).floats,
+                 read_npy(c.measurement.inputs_v).floats};
+}
+
 // Lets a content-dependent pattern decide from `inputs` (timed), builds the layout (timed) and
 // fills the record's mask, density and FLOP figures.
 BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem,
@@ -176,7 +184,7 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   };
   if (guard()) return;
   reset_peak_rss();
-  const Tensors inputs = random_inputs(problem, c.measurement.seed);
+  const Tensors inputs = case_inputs(c, problem);
   const BlockLayout layout = build_mask(c, *pattern, problem, inputs, r);
   analytic += r.mask.layout_bytes;
   r.memory.analytic_bytes = analytic;
@@ -224,11 +232,7 @@ CaseMask build_case_mask(const Case& c) {
   built.pattern = instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
   const Problem problem = problem_of(c);
   const Tensors inputs =
-      dynamic_cast<ContentPattern*>(built.pattern.get())
-          ? random_inputs(Problem{1, problem.heads, problem.kv_heads, problem.q_len, problem.kv_len,
-                                  problem.head_dim, problem.threads},
-                          c.measurement.seed)
-          : Tensors{};
+      dynamic_cast<ContentPattern*>(built.pattern.get()) ? case_inputs(c, problem) : Tensors{};
   built.layout = build_mask(c, *built.pattern, problem, inputs, built.record);
   built.record.status = "passed";
   return built;

@@ -39,6 +39,9 @@ id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)
 [ "$(grep -c '"type":"case"' "$work/one/results.jsonl")" = 1 ] || fail "--case ran more than one case"
 "$bin" run "$configs/quick.yaml" --case "no-such-id" --out "$work/none" >/dev/null 2>&1; code=$?
 [ "$code" = 2 ] || fail "unknown --case exited $code"
+"$bin" run "$configs/quick.yaml" --memory-limit 1M --out "$work/guard" >"$work/guard.out" 2>&1 || fail "a run whose cases the memory guard skips must exit 0: $(tail -3 "$work/guard.out")"
+[ "$(grep -c '"status":"skipped","message":"memory guard: analytic memory' "$work/guard/results.jsonl")" = 20 ] || fail "the memory guard did not skip every case with its reason"
+
 for f in "$configs"/../tests/bad_configs/*.yaml; do
   read -r _ _ line column key _ < "$f"
   out=$("$bin" run "$f" --out "$work/bad" 2>&1); code=$?

@@ -69,7 +69,9 @@ RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLa
   const Index row_begin = q_tile * shape.block_q;
   TileRect rect{row_begin + offset, row_begin + layout.q_tile_rows(q_tile) + offset, 0, 0};
   const std::size_t mask_size = static_cast<std::size_t>(shape.block_q * shape.block_kv);
-  std::vector<std::uint8_t> scratch(mask_size);
+  // One scratch tile per thread: a million-token layout builds 16K rows.
+  thread_local std::vector<std::uint8_t> scratch;
+  scratch.resize(mask_size);
   RowBuild row;
   for (std::int32_t t : candidate_tiles(pattern, head, rect, shape.block_kv, layout.kv_tiles)) {
     rect.k_begin = t * shape.block_kv;
@@ -80,7 +82,8 @@ RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLa
       row.tiles.push_back({t, TileKind::kFull, -1});
       continue;
     }
-    std::fill(scratch.begin(), scratch.end(), 0);
+    const bool ragged = rect.k_end - rect.k_begin < shape.block_kv || rect.q_end - rect.q_begin < shape.block_q;
+    if (ragged) std::fill(scratch.begin(), scratch.end(), 0);  // bytes past the edge stay 0
     const TileKind scanned = scan_tile(pattern, head, rect, shape.block_kv, scratch.data());
     if (scanned == TileKind::kEmpty) continue;
     if (scanned == TileKind::kFull) {

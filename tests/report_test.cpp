@@ -10,7 +10,9 @@
 #include "config/experiment.hpp"
 #include "report/case_table.hpp"
 #include "report/compare.hpp"
+#include "report/views.hpp"
 #include "report/write_reports.hpp"
+#include "runner/case_runner.hpp"
 #include "runner/sweep.hpp"
 
 namespace attnbench {
@@ -147,6 +149,28 @@ TEST_F(SmallRun, TornLastLineIsIgnored) {
   const RunResults results = read_results((dir_ / "results.jsonl").string());
   EXPECT_EQ(results.cases.size(), 4u);
   EXPECT_EQ(results.torn_lines, 1);
+}
+
+}  // namespace
+}  // namespace attnbench
+
+namespace attnbench {
+namespace {
+
+// Heads with different masks get their own rows in the density report: LongLoRA's two halves.
+TEST(DensityReport, PerHeadRowsWhereHeadsDiffer) {
+  const Experiment e = load_experiment_text(
+      "seq_len: 16\nshape: {heads: 2}\nblock_q: 4\nblock_kv: 4\npatterns: [{name: s2_attn, params: "
+      "{group: 4}}]\n",
+      "heads.yaml", {});
+  const CaseRecord r = mask_record(e.cases.front());
+  ASSERT_EQ(r.mask.per_head.size(), 2u);
+  EXPECT_EQ(r.mask.per_head[0].allowed_pairs, 40);
+  EXPECT_EQ(r.mask.per_head[1].allowed_pairs, 36);
+  const Table t = density_table({r});
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[2][0], "  head 1");
+  EXPECT_EQ(t.rows[2][5], "36");
 }
 
 }  // namespace

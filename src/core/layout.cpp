@@ -82,7 +82,8 @@ RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLa
       row.tiles.push_back({t, TileKind::kFull, -1});
       continue;
     }
-    const bool ragged = rect.k_end - rect.k_begin < shape.block_kv || rect.q_end - rect.q_begin < shape.block_q;
+    const bool ragged =
+        rect.k_end - rect.k_begin < shape.block_kv || rect.q_end - rect.q_begin < shape.block_q;
     if (ragged) std::fill(scratch.begin(), scratch.end(), 0);  // bytes past the edge stay 0
     const TileKind scanned = scan_tile(pattern, head, rect, shape.block_kv, scratch.data());
     if (scanned == TileKind::kEmpty) continue;

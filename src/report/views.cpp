@@ -188,6 +188,15 @@ Table density_table(const std::vector<CaseRecord>& records) {
          std::to_string(m.empty_rows),
          fmt::format("{:.2f}", static_cast<double>(r.heads * r.q_len * r.kv_len) / (1 << 20)),
          fmt::format("{:.3f}", static_cast<double>(m.layout_bytes) / (1 << 20))});
+    for (std::size_t h = 0; h < m.per_head.size(); ++h) {
+      const HeadKeys& k = m.per_head[h];
+      t.rows.push_back({fmt::format("  head {}", h), "1", std::to_string(r.q_len),
+                        std::to_string(r.kv_len), "", std::to_string(k.allowed_pairs), "", "",
+                        fmt::format("{:.4f}", static_cast<double>(k.allowed_pairs) /
+                                                  static_cast<double>(r.q_len * r.kv_len)),
+                        "", "", "", std::to_string(k.min_keys), fmt::format("{:.1f}", k.mean_keys),
+                        std::to_string(k.max_keys), "", "", ""});
+    }
   }
   return t;
 }

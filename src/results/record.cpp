@@ -39,6 +39,17 @@ void from_json(const Json& j, AccuracyFigures& a) {
   a = AccuracyFigures{j.at("max_abs_err"), j.at("max_rel_err"), j.at("rows_checked")};
 }
 
+Json per_head_json(const std::vector<HeadKeys>& heads) {
+  Json list = Json::array();
+  for (const HeadKeys& h : heads) {
+    list.push_back({{"allowed_pairs", h.allowed_pairs},
+                    {"min_keys", h.min_keys},
+                    {"max_keys", h.max_keys},
+                    {"mean_keys", h.mean_keys}});
+  }
+  return list;
+}
+
 Json to_json(const CaseRecord& r) {
   const MaskFigures& m = r.mask;
   return Json{
@@ -85,7 +96,8 @@ Json to_json(const CaseRecord& r) {
         {"visited_tiles", m.visited_tiles},
         {"partial_tiles", m.partial_tiles},
         {"total_tiles", m.total_tiles},
-        {"layout_bytes", m.layout_bytes}}}};
+        {"layout_bytes", m.layout_bytes},
+        {"per_head", per_head_json(m.per_head)}}}};
 }
 
 CaseRecord case_from_json(const Json& j) {
@@ -117,6 +129,12 @@ CaseRecord case_from_json(const Json& j) {
                        m.at("tile_pairs"),    m.at("causal_pairs"),
                        m.at("visited_tiles"), m.at("partial_tiles"),
                        m.at("total_tiles"),   m.at("layout_bytes")};
+  if (m.contains("per_head")) {  // absent in records written before it existed
+    for (const Json& h : m.at("per_head")) {
+      r.mask.per_head.push_back(
+          HeadKeys{h.at("allowed_pairs"), h.at("min_keys"), h.at("max_keys"), h.at("mean_keys")});
+    }
+  }
   return r;
 }
 

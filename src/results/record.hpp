@@ -42,6 +42,12 @@ struct AccuracyFigures {
   std::int64_t rows_checked = 0;
 };
 
+// Keys per query of one head, for patterns whose heads see different masks.
+struct HeadKeys {
+  std::int64_t allowed_pairs = 0, min_keys = 0, max_keys = 0;
+  double mean_keys = 0;
+};
+
 struct MaskFigures {
   std::int64_t allowed_pairs = 0;  // summed over heads (one batch item)
   std::optional<std::int64_t> closed_form_pairs;
@@ -52,6 +58,7 @@ struct MaskFigures {
   std::int64_t causal_pairs = 0;  // pairs with key <= query position, when the mask stays in them
   std::int64_t visited_tiles = 0, partial_tiles = 0, total_tiles = 0;
   std::int64_t layout_bytes = 0;
+  std::vector<HeadKeys> per_head;  // only when heads differ
 };
 
 struct CaseRecord {

@@ -65,6 +65,13 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
     m.partial_tiles += h.partial_tiles;
   }
   m.mean_keys = static_cast<double>(m.allowed_pairs) / static_cast<double>(r.heads * r.q_len);
+  if (layout.layout_heads > 1) {
+    for (const HeadStats& h : stats.heads) {
+      m.per_head.push_back(
+          HeadKeys{h.allowed_pairs, h.min_keys, h.max_keys,
+                   static_cast<double>(h.allowed_pairs) / static_cast<double>(r.q_len)});
+    }
+  }
   m.layout_bytes = static_cast<std::int64_t>(layout.bytes());
   m.causal_pairs = causal_pairs(layout, static_cast<int>(r.heads), pattern.geometry().q_offset);
   std::int64_t closed = 0;

@@ -2,6 +2,7 @@
 // d-wide sub-block, and predict / correct steps update the other K-1 (side costs, 2K^2 d and
 // 2Kd per token). Sequence-AltUp [P, unverified] evaluates the layer on a stride-k subsample:
 // only rows and keys with position mod stride == 0 (patterns.md §7). No official code exists.
+#include "core/common_params.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
 
@@ -62,10 +63,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{1},
                 .help = "Sequence-AltUp stride; 1 = plain AltUp [P, unverified]",
                 .min = 1},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "keys j <= i (decoder self-attention)"}},
+               causal_param(false, "keys j <= i (decoder self-attention)")},
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<AltUp>(g, p); },
     .examples = {{{"causal", true}},
                  {{"stride", Index{4}}},

@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <random>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
-#include "core/npy_read.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
@@ -91,11 +91,7 @@ class BigBird final : public IntervalPattern {
   }
 
   void load_replay(const std::string& path) {
-    try {
-      chosen_ = read_npy_int32(path, {geometry().heads, blocks_, random_});
-    } catch (const NpyError& e) {
-      throw ParamError("replay", e.what());
-    }
+    chosen_ = read_replay(path, {geometry().heads, blocks_, random_});
     for (std::int32_t b : chosen_) {
       if (b < -1 || b >= blocks_)
         throw ParamError("replay", fmt::format("block {} does not exist", b));
@@ -135,10 +131,7 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kInt,
                 .default_value = Index{0},
                 .help = "seed of the random blocks"},
-               {.name = "replay",
-                .type = ParamType::kString,
-                .default_value = std::string(""),
-                .help = "int32 [heads, q_blocks, random_blocks] to replay (-1 = none)"}},
+               replay_param("int32 [heads, q_blocks, random_blocks] to replay (-1 = none)")},
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<BigBird>(g, p); },
     .examples = {{{"block", Index{4}}, {"random_blocks", Index{2}}},
                  {{"block", Index{7}}, {"global_blocks", IndexList{1}}}},

@@ -2,6 +2,7 @@
 // chunk-diagonal mask of BlockBERT's identity heads and SPADE's chunk variant).
 #include <fmt/format.h>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -48,10 +49,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{128},
                 .help = "positions per block",
                 .min = 1},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "keys j <= i only"}},
+               causal_param(false)},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<BlockLocal>(g, p); },
     .examples = {{{"block", Index{4}}, {"causal", true}}, {{"block", Index{100}}}},

@@ -2,6 +2,7 @@
 // of Reformer's LSH layers): the query's chunk and the previous one (patterns.md §15).
 #include <fmt/format.h>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -45,10 +46,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{128},
                 .help = "chunk length c [C enwik8 non-LSH layers 128]",
                 .min = 1},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = true,
-                .help = "keys j <= i only"}},
+               causal_param(true)},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<ChunkedLocal>(g, p); },
     .examples = {{{"chunk", Index{4}}}, {{"chunk", Index{7}}, {"causal", false}}},

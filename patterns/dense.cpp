@@ -1,4 +1,5 @@
 // Full attention, optionally causal: the baseline every sparse pattern is compared with.
+#include "core/common_params.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
 
@@ -29,10 +30,7 @@ class Dense final : public IntervalPattern {
 const bool kRegistered = register_pattern({
     .name = "dense",
     .summary = "every query sees every key (causal: keys j <= i); the O(n^2) baseline",
-    .params = {{.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "keys j <= i only"}},
+    .params = {causal_param(false)},
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<Dense>(g, p); },
     .examples = {{{"causal", true}}},
 });

@@ -2,6 +2,7 @@
 // dilation * radius: (i-j) mod dilation == 0 and |i-j| <= dilation * radius (Appendix C).
 #include <fmt/format.h>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -57,10 +58,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{2},
                 .help = "distance between attended keys",
                 .min = 1},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "keys j <= i only"}},
+               causal_param(false)},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<DilatedWindow>(g, p); },
     .examples = {{{"radius", Index{2}}, {"dilation", Index{2}}},

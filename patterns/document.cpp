@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -52,10 +53,7 @@ const bool kRegistered = register_pattern({
                 .default_value = IndexList{},
                 .help = "document lengths, in order, summing to seq_len",
                 .min = 1},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "keys j <= i only"}},
+               causal_param(false)},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<Document>(g, p); },
     .examples = {{{"lengths", IndexList{5, 3, 8}}, {"causal", true}},

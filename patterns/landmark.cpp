@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
-#include "core/npy_read.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
@@ -36,11 +36,7 @@ class Landmark final : public ContentPattern {
     }
     const std::string& replay = p.get_string("replay");
     if (infer_ && !replay.empty()) {
-      try {
-        selected_ = read_npy_int32(replay, {g.heads, g.q_len, top_k_});
-      } catch (const NpyError& e) {
-        throw ParamError("replay", e.what());
-      }
+      selected_ = read_replay(replay, {g.heads, g.q_len, top_k_});
       check_replay();
     }
   }
@@ -166,10 +162,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{204},
                 .help = "positions per chunk, a multiple of l+1 [C 512-2-6*51 = 204]",
                 .min = 1},
-               {.name = "replay",
-                .type = ParamType::kString,
-                .default_value = std::string(""),
-                .help = "int32 [heads, n', top_k] block ids to replay instead of scoring"}},
+               replay_param("int32 [heads, n', top_k] block ids to replay instead of scoring")},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<Landmark>(g, p); },
     .lengths =

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -98,10 +99,7 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kIntList,
                 .default_value = IndexList{0},
                 .help = "positions attending and attended everywhere ([CLS] = [0]) [P]"},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "keys j <= i only (the TVM autoregressive kernel)"}},
+               causal_param(false, "keys j <= i only (the TVM autoregressive kernel)")},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<Longformer>(g, p); },
     .examples = {{{"radius", Index{2}}},

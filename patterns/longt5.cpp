@@ -4,6 +4,7 @@
 // tglobal the executed key length is seq_len + floor(seq_len / block_tokens) (patterns.md §13).
 #include <fmt/format.h>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -74,10 +75,7 @@ const bool kRegistered = register_pattern({
                 .default_value = std::string("tglobal"),
                 .help = "local, or tglobal (local + transient globals)",
                 .choices = {"local", "tglobal"}},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "causal local window, globals of strictly earlier blocks"}},
+               causal_param(false, "causal local window, globals of strictly earlier blocks")},
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<LongT5>(g, p); },
     .lengths =
         [](Index n, Index, const ParamValues& p) {

@@ -11,10 +11,10 @@
 #include <numeric>
 #include <random>
 
+#include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
-#include "core/npy_read.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
@@ -39,11 +39,7 @@ class Reformer final : public ContentPattern {
     chunks_ = (g.q_len + chunk_ - 1) / chunk_;
     if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
       std::vector<std::int32_t> buckets;
-      try {
-        buckets = read_npy_int32(replay, {hashes_, g.q_len});
-      } catch (const NpyError& e) {
-        throw ParamError("replay", e.what());
-      }
+      buckets = read_replay(replay, {hashes_, g.q_len});
       for (std::int32_t b : buckets) {
         if (b < 0 || b >= buckets_)
           throw ParamError("replay", fmt::format("bucket {} is outside [0, {})", b, buckets_));
@@ -194,18 +190,12 @@ const bool kRegistered = register_pattern({
                 .help = "hash rounds n_h [C enwik8 2]",
                 .min = 1,
                 .max = 16},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = true,
-                .help = "mask keys after the query by original position"},
+               causal_param(true, "mask keys after the query by original position"),
                {.name = "seed",
                 .type = ParamType::kInt,
                 .default_value = Index{0},
                 .help = "seed of the random rotations"},
-               {.name = "replay",
-                .type = ParamType::kString,
-                .default_value = std::string(""),
-                .help = "int32 [hashes, n] bucket ids to replay instead of hashing"}},
+               replay_param("int32 [hashes, n] bucket ids to replay instead of hashing")},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<Reformer>(g, p); },
     .examples = {{{"chunk", Index{4}}, {"hashes", Index{1}}},

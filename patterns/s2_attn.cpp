@@ -5,6 +5,7 @@
 // kept for fidelity). Training only: square lengths (patterns.md §1).
 #include <fmt/format.h>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -79,10 +80,7 @@ const bool kRegistered = register_pattern({
                 .default_value = std::string("flash"),
                 .help = "flash (cu_seqlens segments) or roll (the pseudocode's roll)",
                 .choices = {"flash", "roll"}},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = true,
-                .help = "keys j <= i (LongLoRA is causal-LM only; false is derived)"}},
+               causal_param(true, "keys j <= i (LongLoRA is causal-LM only; false is derived)")},
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<S2Attn>(g, p); },
     .examples = {{{"group", Index{4}}},
                  {{"group", Index{4}}, {"variant", std::string("roll")}},

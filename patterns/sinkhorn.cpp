@@ -12,10 +12,10 @@
 #include <limits>
 #include <numeric>
 
+#include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
-#include "core/npy_read.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
@@ -38,11 +38,7 @@ class Sinkhorn final : public ContentPattern {
       throw ParamError("sortcut",
                        fmt::format("{} blocks to keep, only {} exist", sortcut_, blocks_));
     if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
-      try {
-        sigma_ = read_npy_int32(replay, {g.heads, blocks_});
-      } catch (const NpyError& e) {
-        throw ParamError("replay", e.what());
-      }
+      sigma_ = read_replay(replay, {g.heads, blocks_});
       for (std::int32_t s : sigma_) {
         if (s < -1 || s >= blocks_)
           throw ParamError("replay", fmt::format("block {} does not exist", s));
@@ -214,10 +210,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{64},
                 .help = "block b [C lucidrains bucket_size 64; LRA 50]",
                 .min = 1},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "j <= i, sorted blocks strictly earlier"},
+               causal_param(false, "j <= i, sorted blocks strictly earlier"),
                {.name = "iterations",
                 .type = ParamType::kInt,
                 .default_value = Index{5},
@@ -233,10 +226,7 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kInt,
                 .default_value = Index{0},
                 .help = "SortCut: keep the first n_cut sorted blocks for every query; 0 = off"},
-               {.name = "replay",
-                .type = ParamType::kString,
-                .default_value = std::string(""),
-                .help = "int32 [heads, blocks] sigma to replay (-1 = none)"}},
+               replay_param("int32 [heads, blocks] sigma to replay (-1 = none)")},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<Sinkhorn>(g, p); },
     .examples = {{{"block", Index{4}}},

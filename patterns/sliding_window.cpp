@@ -2,6 +2,7 @@
 // local); `radius` sets both sides, `causal` forces right = 0 (patterns.md, Appendix C).
 #include <fmt/format.h>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -46,10 +47,7 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kInt,
                 .default_value = Index{128},
                 .help = "keys per side, self excluded"},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = false,
-                .help = "no key after the query (right = 0)"},
+               causal_param(false, "no key after the query (right = 0)"),
                {.name = "left",
                 .type = ParamType::kInt,
                 .default_value = Index{-1},

@@ -3,6 +3,7 @@
 // estimate, d_model * (15 n log2(2n) + 8 N n), not a measurement.
 #include <cmath>
 
+#include "core/common_params.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
 
@@ -50,10 +51,7 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kInt,
                 .default_value = Index{511},
                 .help = "keys per side [C WikiText-103: 511, 512 keys with self]"},
-               {.name = "causal",
-                .type = ParamType::kBool,
-                .default_value = true,
-                .help = "keys j <= i only [C LM]"},
+               causal_param(true, "keys j <= i only [C LM]"),
                {.name = "ssm_state",
                 .type = ParamType::kInt,
                 .default_value = Index{64},

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "runner/merge.hpp"
 
 namespace {
 
@@ -27,6 +28,10 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "reference; perf: time; all: check, then time")
       ->check(CLI::IsMember({"list", "check", "perf", "all"}));
   run->add_option("--case", args.sweep.case_id, "run only the case with this id");
+  run->add_option(
+      "--shard", args.sweep.shard,
+      "run share K of N (1 <= K <= N), balanced by predicted cost; inside a Slurm array, "
+      "the task's share by default");
   run->add_option("--resume", args.sweep.resume,
                   "finish an interrupted run: skip the cases its results.jsonl holds");
   run->add_option("--memory-limit", args.memory_limit,
@@ -68,6 +73,8 @@ struct Args {
   std::vector<std::string> density_sets;
   std::string gallery_config, gallery_out;
   std::vector<std::string> gallery_sets;
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
   std::string compare_a, compare_b;
   double threshold = 0.05;
   bool json = false;
@@ -78,6 +85,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("report")) return report_command(a.report);
   if (app.got_subcommand("mask")) return mask_command(a.mask);
   if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
+  if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
   if (app.got_subcommand("compare")) return compare_command(a.compare_a, a.compare_b, a.threshold);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
@@ -108,6 +116,9 @@ int main(int argc, char** argv) {
   CLI::App* density =
       app.add_subcommand("density", "mask-density report of a config, nothing executed");
   density->add_option("config", args.density_config, "the experiment's YAML file")->required();
+  CLI::App* merge = app.add_subcommand("merge", "combine the folders of a sharded run into one");
+  merge->add_option("dirs", args.merge_dirs, "the shards' run folders")->required();
+  merge->add_option("--out", args.merge_out, "the merged run folder")->required();
   CLI::App* compare =
       app.add_subcommand("compare", "two runs' shared cases side by side; exit 1 if B is slower");
   compare->add_option("run_a", args.compare_a, "the baseline run's folder")->required();

@@ -156,7 +156,10 @@ Json to_json(const RunContext& c) {
               {"command_line", c.command_line},
               {"mode", c.mode},
               {"seed", c.seed},
-              {"gemm_gflops", c.gemm_gflops}};
+              {"gemm_gflops", c.gemm_gflops},
+              {"shard", c.shard},
+              {"shard_cases", c.shard_cases},
+              {"experiment_cases", c.experiment_cases}};
 }
 
 RunContext context_from_json(const Json& j) {
@@ -170,6 +173,9 @@ RunContext context_from_json(const Json& j) {
   c.config_path = j.at("config_path"), c.config_hash = j.at("config_hash");
   c.command_line = j.at("command_line"), c.mode = j.at("mode"), c.seed = j.at("seed");
   c.gemm_gflops = j.at("gemm_gflops").get<std::map<std::string, double>>();
+  c.shard = j.value("shard", "");
+  c.shard_cases = j.value("shard_cases", std::int64_t{0});
+  c.experiment_cases = j.value("experiment_cases", std::int64_t{0});
   return c;
 }
 

@@ -93,6 +93,9 @@ struct RunContext {
   std::string config_path, config_hash, command_line, mode;
   std::uint64_t seed = 0;
   std::map<std::string, double> gemm_gflops;  // by thread count
+  std::string shard;                          // "K/N" for a sharded run, "" otherwise
+  std::int64_t shard_cases = 0;               // the cases this run was given
+  std::int64_t experiment_cases = 0;          // the cases of the whole experiment
 };
 
 Json to_json(const CaseRecord& record);

@@ -18,6 +18,7 @@
 #include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
 #include "runner/results_file.hpp"
+#include "runner/shard.hpp"
 
 namespace attnbench {
 
@@ -122,7 +123,7 @@ void on_interrupt(int) {
 // ids already recorded.
 RunContext open_results(const Experiment& experiment, const SweepOptions& options,
                         const std::vector<const Case*>& cases, const std::string& dir,
-                        std::set<std::string>& done) {
+                        std::set<std::string>& done, const RunContext& started) {
   const std::string path = dir + "/results.jsonl";
   if (options.resume) {
     RunResults previous;
@@ -145,7 +146,10 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
     return previous.context;
   }
   std::filesystem::create_directories(dir);
-  const RunContext context = make_context(experiment, options, cases);
+  RunContext context = make_context(experiment, options, cases);
+  context.shard = started.shard;
+  context.shard_cases = started.shard_cases;
+  context.experiment_cases = started.experiment_cases;
   ResultsFile(path).append_line(to_json(context).dump());
   return context;
 }
@@ -168,7 +172,10 @@ int finish(const std::string& dir, bool was_interrupted) {
 }  // namespace
 
 int run_sweep(const Experiment& experiment, const SweepOptions& options) {
-  const std::vector<const Case*> cases = select_cases(experiment, options);
+  const std::vector<const Case*> all = select_cases(experiment, options);
+  const std::optional<Shard> shard =
+      options.shard ? parse_shard(*options.shard, "--shard") : shard_from_slurm();
+  const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
   if (options.mode == "list") {
     for (const Case* c : cases) fmt::print("{}\n", c->id());
     return 0;
@@ -177,7 +184,11 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
                           : options.out_dir.empty() ? default_out_dir(experiment)
                                                     : options.out_dir;
   std::set<std::string> done;
-  const RunContext context = open_results(experiment, options, cases, dir, done);
+  RunContext started;
+  started.experiment_cases = static_cast<std::int64_t>(all.size());
+  started.shard_cases = static_cast<std::int64_t>(cases.size());
+  if (shard) started.shard = fmt::format("{}/{}", shard->index, shard->count);
+  const RunContext context = open_results(experiment, options, cases, dir, done, started);
   ResultsFile file(dir + "/results.jsonl");
   const CaseOptions case_options{.check = options.mode != "perf",
                                  .perf = options.mode != "check",

@@ -1,0 +1,77 @@
+#include "runner/shard.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+
+#include "core/errors.hpp"
+
+namespace attnbench {
+
+namespace {
+
+std::optional<int> to_int(const std::string& text) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+double predicted_cost(const Case& c) {
+  return static_cast<double>(c.shape.batch * c.shape.heads * c.shape.head_dim) *
+         static_cast<double>(c.q_len) * static_cast<double>(c.kv_len);
+}
+
+}  // namespace
+
+Shard parse_shard(const std::string& text, const std::string& source) {
+  const std::size_t slash = text.find('/');
+  const std::optional<int> k =
+      slash == std::string::npos ? std::nullopt : to_int(text.substr(0, slash));
+  const std::optional<int> n =
+      slash == std::string::npos ? std::nullopt : to_int(text.substr(slash + 1));
+  if (!k || !n || *n < 1 || *k < 1 || *k > *n) {
+    throw InputError(SourceLocation{source, 0, 0}, "",
+                     fmt::format("expected K/N with 1 <= K <= N, got '{}'", text));
+  }
+  return Shard{*k, *n};
+}
+
+std::optional<Shard> shard_from_slurm() {
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  if (id == nullptr || count == nullptr) return std::nullopt;
+  const char* first = std::getenv("SLURM_ARRAY_TASK_MIN");
+  const std::optional<int> task = to_int(id), total = to_int(count),
+                           min = to_int(first ? first : "0");
+  if (!task || !total || !min) {
+    throw InputError(SourceLocation{"SLURM_ARRAY_TASK_ID", 0, 0}, "",
+                     "the Slurm array variables are not integers");
+  }
+  return parse_shard(fmt::format("{}/{}", *task - *min + 1, *total), "SLURM_ARRAY_TASK_ID");
+}
+
+std::vector<const Case*> shard_cases(const std::vector<const Case*>& cases, const Shard& shard) {
+  std::vector<std::size_t> order(cases.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return predicted_cost(*cases[a]) > predicted_cost(*cases[b]);
+  });
+  std::vector<double> load(static_cast<std::size_t>(shard.count), 0.0);
+  std::vector<bool> mine(cases.size(), false);
+  for (std::size_t i : order) {
+    const auto lightest =
+        static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[lightest] += predicted_cost(*cases[i]);
+    mine[i] = static_cast<int>(lightest) + 1 == shard.index;
+  }
+  std::vector<const Case*> selected;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (mine[i]) selected.push_back(cases[i]);
+  }
+  return selected;
+}
+
+}  // namespace attnbench

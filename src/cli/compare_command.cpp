@@ -7,24 +7,14 @@
 
 #include "cli/commands.hpp"
 #include "report/compare.hpp"
+#include "runner/results_file.hpp"
 
 namespace attnbench {
-
-static RunResults load_run(const std::string& dir) {
-  const std::string path = dir + "/results.jsonl";
-  if (!std::filesystem::exists(path))
-    throw InputError(SourceLocation{dir, 0, 0}, "", "no results.jsonl in this folder");
-  try {
-    return read_results(path);
-  } catch (const std::runtime_error& e) {
-    throw InputError(SourceLocation{path, 0, 0}, "", e.what());
-  }
-}
 
 int compare_command(const std::string& run_a, const std::string& run_b, double threshold) {
   if (!(threshold >= 0))
     throw InputError(SourceLocation{"--threshold", 0, 0}, "", "expected a non-negative fraction");
-  const Comparison c = compare_runs(load_run(run_a), load_run(run_b), threshold);
+  const Comparison c = compare_runs(load_run_folder(run_a), load_run_folder(run_b), threshold);
   for (const std::string& w : c.warnings) spdlog::warn("{}", w);
   fmt::print(
       "# {} vs {}\n\nMedian latencies of the cases both runs hold; B / A above {:.3f} is "

@@ -13,8 +13,7 @@
 namespace attnbench {
 
 int density_command(const std::string& config, const std::vector<std::string>& sets) {
-  std::vector<Override> overrides;
-  for (const std::string& s : sets) overrides.push_back(parse_override(s));
+  const std::vector<Override> overrides = parse_overrides(sets);
   const Experiment experiment = load_experiment(config, overrides);
   std::set<std::string> seen;
   std::vector<CaseRecord> records;

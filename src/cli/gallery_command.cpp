@@ -32,8 +32,7 @@ void draw_panel(Image& canvas, const CaseMask& mask, int x, int y) {
 
 int gallery_command(const std::string& config, const std::vector<std::string>& sets,
                     const std::string& out) {
-  std::vector<Override> overrides;
-  for (const std::string& s : sets) overrides.push_back(parse_override(s));
+  const std::vector<Override> overrides = parse_overrides(sets);
   const Experiment experiment = load_experiment(config, overrides);
   std::set<std::string> seen;
   std::vector<CaseMask> masks;

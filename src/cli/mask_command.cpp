@@ -134,8 +134,7 @@ void check_args(const MaskArgs& args) {
 int mask_command(const MaskArgs& args) {
   check_args(args);
   const PatternInfo& info = pattern_or_fail(args.pattern);
-  std::vector<Override> overrides;
-  for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
+  const std::vector<Override> overrides = parse_overrides(args.sets);
   const ParamValues values = params_from_overrides(info, overrides);
   const auto [q_len, kv_len] =
       executed_lengths(info, args.seq_len, args.kv_len ? args.kv_len : args.seq_len, values);

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "report/case_table.hpp"
 #include "report/write_reports.hpp"
+#include "runner/results_file.hpp"
 
 namespace attnbench {
 
@@ -26,8 +27,7 @@ std::int64_t parse_size(const std::string& text, const std::string& option) {
 }
 
 int run_command(const RunArgs& args) {
-  std::vector<Override> overrides;
-  for (const std::string& s : args.sets) overrides.push_back(parse_override(s));
+  const std::vector<Override> overrides = parse_overrides(args.sets);
   const Experiment experiment = load_experiment(args.config, overrides);
   SweepOptions options = args.sweep;
   if (!args.memory_limit.empty())
@@ -37,16 +37,7 @@ int run_command(const RunArgs& args) {
 
 int report_command(const ReportArgs& args) {
   const std::string& run_dir = args.run_dir;
-  const std::string path = run_dir + "/results.jsonl";
-  if (!std::filesystem::exists(path)) {
-    throw InputError(SourceLocation{run_dir, 0, 0}, "", "no results.jsonl in this folder");
-  }
-  RunResults results;
-  try {
-    results = read_results(path);
-  } catch (const std::runtime_error& e) {
-    throw InputError(SourceLocation{path, 0, 0}, "", e.what());
-  }
+  const RunResults results = load_run_folder(run_dir);
   std::vector<std::string> formats = args.formats.empty() ? all_formats() : args.formats;
   const std::string out = args.out_dir.empty() ? run_dir : args.out_dir;
   std::filesystem::create_directories(out);

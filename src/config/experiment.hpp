@@ -21,6 +21,9 @@ struct Experiment {
 // Parses "KEY=VALUE" as given to --set; throws InputError when there is no '='.
 Override parse_override(const std::string& argument);
 
+// Every --set argument of a command, parsed.
+std::vector<Override> parse_overrides(const std::vector<std::string>& arguments);
+
 // Loads, overrides, validates and expands a config file. Throws InputError on any mistake.
 Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides);
 

@@ -17,6 +17,12 @@ Override parse_override(const std::string& argument) {
   return Override{argument.substr(0, equals), argument.substr(equals + 1)};
 }
 
+std::vector<Override> parse_overrides(const std::vector<std::string>& arguments) {
+  std::vector<Override> overrides;
+  for (const std::string& argument : arguments) overrides.push_back(parse_override(argument));
+  return overrides;
+}
+
 static std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
   std::size_t start = 0;

@@ -41,7 +41,7 @@ ChunkKernels make_kernels(const dnnl::engine& engine, Index rows, Index cols, In
 
 struct SparseExecutor::ThreadState {
   dnnl::stream stream;
-  std::map<std::pair<Index, Index>, ChunkKernels> kernels;  // by (rows, cols)
+  std::vector<ChunkKernels> kernels;  // one per distinct (rows, cols), indexed by Chunk::kernel
   std::vector<float> scores, max, sum, acc;
 };
 
@@ -51,23 +51,31 @@ SparseExecutor::SparseExecutor(const Problem& problem, const BlockLayout& layout
     : problem_(problem), layout_(layout), engine_(dnnl::engine::kind::cpu, 0) {
   plan_chunks();
   plan_tasks();
-  std::set<std::pair<Index, Index>> shapes;
-  for (Index qt = 0; qt < layout.q_tiles; ++qt) {
-    for (int h = 0; h < layout.layout_heads; ++h) {
-      const std::int64_t row = h * layout.q_tiles + qt;
+  // The distinct chunk shapes, and each chunk's index among them: looked up here, once, rather
+  // than per chunk in the timed loop.
+  std::vector<std::pair<Index, Index>> shapes;
+  auto each_chunk = [&](auto visit) {
+    for (Index row = 0; row < layout.layout_heads * layout.q_tiles; ++row) {
       for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
-        shapes.emplace(layout.q_tile_rows(qt), chunks_[c].cols);
+        visit(chunks_[c], std::pair{layout.q_tile_rows(row % layout.q_tiles), chunks_[c].cols});
       }
     }
-  }
+  };
+  each_chunk([&](const Chunk&, std::pair<Index, Index> shape) { shapes.push_back(shape); });
+  std::sort(shapes.begin(), shapes.end());
+  shapes.erase(std::unique(shapes.begin(), shapes.end()), shapes.end());
+  each_chunk([&](Chunk& chunk, std::pair<Index, Index> shape) {
+    chunk.kernel = static_cast<std::int32_t>(std::lower_bound(shapes.begin(), shapes.end(), shape) -
+                                             shapes.begin());
+  });
   const Index d = problem.head_dim, block_q = layout.shape.block_q;
   std::set<std::string> impls;
   for (int t = 0; t < problem.threads; ++t) {
     auto state = std::make_unique<ThreadState>();
     state->stream = dnnl::stream(engine_);
     for (const auto& [rows, cols] : shapes) {
-      state->kernels.emplace(std::pair{rows, cols}, make_kernels(engine_, rows, cols, d));
-      impls.insert(state->kernels.at({rows, cols}).impl);
+      state->kernels.push_back(make_kernels(engine_, rows, cols, d));
+      impls.insert(state->kernels.back().impl);
     }
     state->scores.resize(static_cast<std::size_t>(block_q * kMaxChunkKeys));
     state->max.resize(static_cast<std::size_t>(block_q));
@@ -153,7 +161,7 @@ void SparseExecutor::run_task(const Task& task, ThreadState& state, const Tensor
       layout_.layout_head(static_cast<int>(task.head)) * layout_.q_tiles + task.q_tile;
   for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
     const Chunk& chunk = chunks_[c];
-    ChunkKernels& kern = state.kernels.at({rows, chunk.cols});
+    ChunkKernels& kern = state.kernels[static_cast<std::size_t>(chunk.kernel)];
     kern.q.set_data_handle(q);
     kern.kt.set_data_handle(k + chunk.k_begin * d);
     kern.scores.set_data_handle(state.scores.data());

@@ -4,7 +4,6 @@
 // online softmax per query row means nothing of size q_len x kv_len ever exists.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -23,6 +22,7 @@ struct Chunk {
   std::int64_t first_tile = 0;  // index into BlockLayout::tiles
   std::int32_t tile_count = 0;
   bool has_partial = false;
+  std::int32_t kernel = 0;  // index of its (rows, cols) GEMM pair in each thread's kernels
 };
 
 class SparseExecutor final : public Executor {

@@ -20,14 +20,6 @@ namespace {
   throw InputError(SourceLocation{where, 0, 0}, "", why);
 }
 
-RunResults load(const std::string& dir) {
-  try {
-    return read_results(dir + "/results.jsonl");
-  } catch (const std::runtime_error& e) {
-    refuse(dir, e.what());
-  }
-}
-
 void check_shards(const std::vector<std::string>& dirs, const std::vector<RunResults>& runs) {
   const RunContext& first = runs.front().context;
   std::set<std::string> shards;
@@ -68,7 +60,7 @@ void check_shards(const std::vector<std::string>& dirs, const std::vector<RunRes
 int merge_runs(const std::vector<std::string>& dirs, const std::string& out) {
   if (dirs.empty()) refuse("merge", "no shard folders given");
   std::vector<RunResults> runs;
-  for (const std::string& dir : dirs) runs.push_back(load(dir));
+  for (const std::string& dir : dirs) runs.push_back(load_run_folder(dir));
   check_shards(dirs, runs);
   std::map<std::string, std::string> seen;  // id -> shard folder
   RunResults merged;

@@ -1,10 +1,13 @@
 #include "runner/results_file.hpp"
 
+#include "core/errors.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -30,6 +33,17 @@ void ResultsFile::append_line(const std::string& line) {
     written += static_cast<std::size_t>(n);
   }
   ::fdatasync(fd_);
+}
+
+RunResults load_run_folder(const std::string& dir) {
+  const std::string path = dir + "/results.jsonl";
+  if (!std::filesystem::exists(path))
+    throw InputError(SourceLocation{dir, 0, 0}, "", "no results.jsonl in this folder");
+  try {
+    return read_results(path);
+  } catch (const std::runtime_error& e) {
+    throw InputError(SourceLocation{path, 0, 0}, "", e.what());
+  }
 }
 
 void truncate_torn_line(const std::string& path) {

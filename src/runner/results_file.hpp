@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "results/record.hpp"
+
 namespace attnbench {
 
 class ResultsFile {
@@ -19,6 +21,9 @@ class ResultsFile {
   int fd_ = -1;
   std::string path_;
 };
+
+// The records of a run folder; a missing or unreadable results.jsonl is an InputError naming it.
+RunResults load_run_folder(const std::string& dir);
 
 // Cuts a last line without its newline (a record torn by a killed process) so that appending
 // starts on a fresh line.

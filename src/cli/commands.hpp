@@ -50,6 +50,10 @@ int compare_command(const std::string& run_a, const std::string& run_b, double t
 int gallery_command(const std::string& config, const std::vector<std::string>& sets,
                     const std::string& out);
 
+// Every conformance check on `patterns` (none named: the loaded plugins' patterns, or every
+// registered pattern when no plugin is loaded); exit 1 when one fails.
+int conformance_command(const std::vector<std::string>& patterns);
+
 // "8G", "512M", "1024K" or plain bytes.
 std::int64_t parse_size(const std::string& text, const std::string& option);
 

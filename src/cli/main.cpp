@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "core/plugin_loader.hpp"
 #include "runner/merge.hpp"
 
 namespace {
@@ -78,6 +79,8 @@ struct Args {
   std::string compare_a, compare_b;
   double threshold = 0.05;
   bool json = false;
+  std::vector<std::string> plugins;
+  std::vector<std::string> conformance_patterns;
 };
 
 int dispatch(const CLI::App& app, const Args& a) {
@@ -87,6 +90,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
   if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
   if (app.got_subcommand("compare")) return compare_command(a.compare_a, a.compare_b, a.threshold);
+  if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
@@ -97,6 +101,8 @@ int dispatch(const CLI::App& app, const Args& a) {
 int main(int argc, char** argv) {
   CLI::App app{"attnbench: FLOPs, memory, latency and mask density of local and sparse attention"};
   app.require_subcommand(1);
+  // Lets --plugin (and -v, -q) follow the subcommand too; subcommands inherit it when added.
+  app.fallthrough();
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "more diagnostics (repeatable)");
@@ -133,6 +139,12 @@ int main(int argc, char** argv) {
   density->add_option("--set", args.density_sets, "override a config value: a dotted KEY=VALUE");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
       ->add_flag("--json", args.json, "as JSON");
+  app.add_subcommand("conformance",
+                     "the test suite's generic checks on patterns (default: the --plugin ones)")
+      ->add_option("patterns", args.conformance_patterns, "registered pattern names");
+  app.add_option("--plugin", args.plugins,
+                 "load a pattern plugin (a .so built with find_package(attnbench)); repeatable, "
+                 "before or after the command");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -148,9 +160,13 @@ int main(int argc, char** argv) {
                     : verbosity > 0 ? spdlog::level::debug
                                     : spdlog::level::info);
   try {
+    for (const std::string& plugin : args.plugins) load_plugin(plugin);
     return dispatch(app, args);
   } catch (const InputError& e) {
     spdlog::error("{}", e.what());
+    return 2;
+  } catch (const PluginError& e) {
+    spdlog::error("--plugin: {}", e.what());
     return 2;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -26,13 +26,18 @@ int patterns_command(bool json) {
     for (const PatternInfo* info : all_patterns()) {
       nlohmann::ordered_json params = nlohmann::ordered_json::array();
       for (const ParamSpec& spec : info->params) params.push_back(param_json(spec));
-      list.push_back({{"name", info->name}, {"summary", info->summary}, {"params", params}});
+      list.push_back({{"name", info->name},
+                      {"summary", info->summary},
+                      {"plugin", info->origin.empty() ? nlohmann::ordered_json()
+                                                      : nlohmann::ordered_json(info->origin)},
+                      {"params", params}});
     }
     fmt::print("{}\n", list.dump(2));
     return 0;
   }
   for (const PatternInfo* info : all_patterns()) {
-    fmt::print("{}\n  {}\n", info->name, info->summary);
+    const std::string origin = info->origin.empty() ? "" : "  (plugin " + info->origin + ")";
+    fmt::print("{}{}\n  {}\n", info->name, origin, info->summary);
     for (const ParamSpec& spec : info->params) {
       const std::string choices =
           spec.choices.empty() ? "" : fmt::format(" {{{}}}", fmt::join(spec.choices, "|"));

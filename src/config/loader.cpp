@@ -2,6 +2,7 @@
 // the schema, then expand the axes into cases (expand.cpp).
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "config/expand.hpp"
 #include "config/experiment.hpp"
 #include "core/npy_read.hpp"
+#include "core/plugin_loader.hpp"
 
 namespace attnbench {
 
@@ -17,8 +19,8 @@ namespace {
 constexpr Index kMaxLength = Index{1} << 30;
 
 std::vector<std::string> top_keys() {
-  std::vector<std::string> keys = {"name",      "repetitions", "warmup",   "seed",
-                                   "tolerance", "check_rows",  "patterns", "inputs"};
+  std::vector<std::string> keys = {"name",       "repetitions", "warmup",   "seed",  "tolerance",
+                                   "check_rows", "plugins",     "patterns", "inputs"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -81,6 +83,23 @@ void check_input_files(const YamlSource& src, const YAML::Node& inputs,
   }
 }
 
+// `plugins: [PATH, ...]` (or one PATH), relative to the config's folder; loaded before the
+// patterns are read, so that theirs are known.
+void load_plugins(const YamlSource& src, const YAML::Node& node) {
+  const std::filesystem::path folder = std::filesystem::path(src.file()).parent_path();
+  const auto load = [&](const YAML::Node& entry, const std::string& key) {
+    const std::filesystem::path path = src.read_string(entry, key);
+    try {
+      load_plugin((path.is_absolute() ? path : folder / path).string());
+    } catch (const PluginError& e) {
+      src.fail(entry, key, e.what());
+    }
+  };
+  if (node.IsScalar()) return load(node, "plugins");
+  if (!node.IsSequence()) src.fail(node, "plugins", "expected a list of plugin files (.so)");
+  for (std::size_t i = 0; i < node.size(); ++i) load(node[i], "plugins." + std::to_string(i));
+}
+
 std::string default_name(const std::string& path) {
   const std::size_t slash = path.find_last_of('/');
   std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
@@ -117,6 +136,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
   experiment.overrides = overrides;
   experiment.config_hash = fnv1a_hex(YAML::Dump(root));
   experiment.name = root["name"] ? src.read_string(root["name"], "name") : default_name(source);
+  if (root["plugins"]) load_plugins(src, root["plugins"]);
   const Axes axes = read_axes(src, root, "", Axes{});
   const Measurement measurement = read_measurement(src, root);
   if (!root["patterns"] || !root["patterns"].IsSequence() || root["patterns"].size() == 0) {

@@ -1,5 +1,7 @@
 #include "core/registry.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -11,6 +13,15 @@ namespace {
 std::map<std::string, PatternInfo>& registry() {
   static std::map<std::string, PatternInfo> patterns;
   return patterns;
+}
+
+std::string& current_origin() {
+  static std::string origin;
+  return origin;
+}
+
+std::string describe_origin(const std::string& origin) {
+  return origin.empty() ? "built in" : "from plugin " + origin;
 }
 
 ParamSpec align_param() {
@@ -27,11 +38,22 @@ ParamSpec align_param() {
 
 bool register_pattern(PatternInfo info) {
   info.params.push_back(align_param());
+  info.origin = current_origin();
   std::string name = info.name;
-  if (!registry().emplace(name, std::move(info)).second) {
-    throw std::logic_error("pattern registered twice: " + name);
+  const auto [existing, inserted] = registry().emplace(name, std::move(info));
+  if (!inserted) {
+    throw std::invalid_argument(fmt::format("pattern '{}' is already registered ({}); rename it",
+                                            name, describe_origin(existing->second.origin)));
   }
   return true;
+}
+
+RegistrationOrigin::RegistrationOrigin(std::string origin) { current_origin() = std::move(origin); }
+
+RegistrationOrigin::~RegistrationOrigin() { current_origin().clear(); }
+
+void unregister_patterns_from(const std::string& origin) {
+  std::erase_if(registry(), [&](const auto& entry) { return entry.second.origin == origin; });
 }
 
 const PatternInfo* find_pattern(const std::string& name) {

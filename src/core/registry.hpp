@@ -23,10 +23,25 @@ struct PatternInfo {
   std::function<std::pair<Index, Index>(Index seq_len, Index kv_len, const ParamValues&)> lengths;
   // Parameter sets the conformance tests instantiate besides the defaults.
   std::vector<std::vector<std::pair<std::string, ParamValue>>> examples;
+  // Set by the registry: empty for a built-in pattern, else the plugin file it came from.
+  std::string origin;
 };
 
 // Registers a plugin; returns true so that a plugin can keep the result in a named constant.
+// A name registered twice throws std::invalid_argument naming the first one's origin.
 bool register_pattern(PatternInfo info);
+
+// While one lives, registrations are attributed to the plugin file `origin` (the loader's).
+class RegistrationOrigin {
+ public:
+  explicit RegistrationOrigin(std::string origin);
+  ~RegistrationOrigin();
+  RegistrationOrigin(const RegistrationOrigin&) = delete;
+  RegistrationOrigin& operator=(const RegistrationOrigin&) = delete;
+};
+
+// Removes the patterns a refused plugin registered before it was refused.
+void unregister_patterns_from(const std::string& origin);
 
 const PatternInfo* find_pattern(const std::string& name);
 

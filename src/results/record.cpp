@@ -159,7 +159,8 @@ Json to_json(const RunContext& c) {
               {"gemm_gflops", c.gemm_gflops},
               {"shard", c.shard},
               {"shard_cases", c.shard_cases},
-              {"experiment_cases", c.experiment_cases}};
+              {"experiment_cases", c.experiment_cases},
+              {"plugins", c.plugins}};
 }
 
 RunContext context_from_json(const Json& j) {
@@ -176,6 +177,7 @@ RunContext context_from_json(const Json& j) {
   c.shard = j.value("shard", "");
   c.shard_cases = j.value("shard_cases", std::int64_t{0});
   c.experiment_cases = j.value("experiment_cases", std::int64_t{0});
+  c.plugins = j.value("plugins", std::vector<std::string>{});
   return c;
 }
 

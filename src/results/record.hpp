@@ -96,6 +96,7 @@ struct RunContext {
   std::string shard;                          // "K/N" for a sharded run, "" otherwise
   std::int64_t shard_cases = 0;               // the cases this run was given
   std::int64_t experiment_cases = 0;          // the cases of the whole experiment
+  std::vector<std::string> plugins;           // pattern plugin files loaded (absolute paths)
 };
 
 Json to_json(const CaseRecord& record);

@@ -1,6 +1,7 @@
 #include "runner/merge.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -41,7 +42,10 @@ void check_shards(const std::vector<std::string>& dirs, const std::vector<RunRes
     for (const auto& [what, a, b] :
          {std::tuple{"CPU", first.cpu_model, c.cpu_model},
           std::tuple{"oneDNN version", first.onednn_version, c.onednn_version},
-          std::tuple{"compiler", first.compiler, c.compiler}}) {
+          std::tuple{"compiler", first.compiler, c.compiler},
+          std::tuple{"attnbench version", first.attnbench_version, c.attnbench_version},
+          std::tuple{"set of plugins", fmt::format("{}", fmt::join(first.plugins, ", ")),
+                     fmt::format("{}", fmt::join(c.plugins, ", "))}}) {
       if (a != b) spdlog::warn("{} ran with another {}: '{}' vs '{}'", dirs[i], what, b, a);
     }
   }

@@ -12,6 +12,8 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <set>
 
+#include "core/plugin_loader.hpp"
+#include "core/version.hpp"
 #include "exec/gemm_rate.hpp"
 #include "measure/environment.hpp"
 #include "report/case_table.hpp"
@@ -48,7 +50,8 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
                         const std::vector<const Case*>& cases) {
   const Environment env = read_environment();
   RunContext c;
-  c.attnbench_version = ATTNBENCH_VERSION;
+  c.attnbench_version = ATTNBENCH_VERSION_STRING;
+  for (const LoadedPlugin& plugin : loaded_plugins()) c.plugins.push_back(plugin.path);
   c.experiment = experiment.name;
   c.started_utc = utc_timestamp();
   c.cpu_model = env.cpu_model, c.cpu_flags = env.cpu_flags, c.cores = env.cores;

@@ -3,9 +3,10 @@
 # reported like built-in patterns, checked by `conformance`; a broken plugin fails conformance
 # with a message naming the wrong shortcut; an incompatible or clashing plugin is refused with
 # exit code 2 and a clear message, never a crash.
-#   plugins.sh ATTNBENCH LOG_SPARSE.so LOG_SPARSE_BROKEN.so ABI_MISMATCH.so DUPLICATE_NAME.so
+#   plugins.sh ATTNBENCH LOG_SPARSE.so LOG_SPARSE_BROKEN.so ABI_MISMATCH.so LAYOUT_MISMATCH.so
+#              DUPLICATE_NAME.so
 set -u
-bin=$1 good=$2 broken=$3 abi=$4 duplicate=$5
+bin=$1 good=$2 broken=$3 abi=$4 layout=$5 duplicate=$6
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -32,6 +33,8 @@ says "classify says full, but allows permits"
 expect_exit 2 "a plugin of another ABI" "$bin" --plugin "$abi" patterns
 says "built against plugin ABI 999, this attnbench"
 says "rebuild it against this attnbench"
+expect_exit 2 "a plugin whose shared types changed size" "$bin" --plugin "$layout" patterns
+says "its plugin types have another layout"
 expect_exit 2 "a plugin reusing a built-in name" "$bin" --plugin "$duplicate" patterns
 says "pattern 'sliding_window' is already registered (built in)"
 expect_exit 2 "a shared library that is no plugin" "$bin" --plugin "$(ldd "$bin" | awk '/libfmt/ {print $3}')" patterns

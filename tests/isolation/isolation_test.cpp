@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "config/experiment.hpp"
+#include "conformance/checks.hpp"
 #include "results/record.hpp"
 #include "runner/sweep.hpp"
 
@@ -43,6 +44,38 @@ patterns:
     }
   }
   std::filesystem::remove_all(dir);
+}
+
+// The checks `attnbench conformance` runs must fail a broken pattern, and say why.
+conformance::CheckResult check(const std::string& pattern, const std::string& check_name) {
+  const auto instances = conformance::instances_of(*find_pattern(pattern));
+  for (const conformance::Check& c : conformance::all_checks()) {
+    if (c.name == check_name) return conformance::run_check(c, instances);
+  }
+  throw std::logic_error("no check " + check_name);
+}
+
+TEST(Isolation, ConformanceFailsALyingClassifierAndSaysWhere) {
+  EXPECT_FALSE(check("test_lying", "fill_row").failure);
+  const auto classifier = check("test_lying", "classifier");
+  ASSERT_TRUE(classifier.failure);
+  EXPECT_NE(classifier.failure->find("test_lying [align=top_left] q16 kv16: head 0 tile queries "
+                                     "[0, 7) keys [0, 5): classify says full, but allows "
+                                     "permits 25 of its 35 pairs (partial)"),
+            std::string::npos)
+      << *classifier.failure;
+  const auto executors = check("test_lying", "executors");
+  ASSERT_TRUE(executors.failure);
+  EXPECT_NE(executors.failure->find("executor, head 0 query row"), std::string::npos)
+      << *executors.failure;
+}
+
+TEST(Isolation, ConformanceReportsWhatAPatternThrew) {
+  const auto result = check("test_throwing", "fill_row");
+  ASSERT_TRUE(result.failure);
+  EXPECT_NE(result.failure->find("threw: test_throwing: the predicate failed on purpose"),
+            std::string::npos)
+      << *result.failure;
 }
 
 }  // namespace

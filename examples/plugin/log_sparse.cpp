@@ -33,21 +33,6 @@ bool power_of_two(Index x) { return x > 0 && std::has_single_bit(static_cast<std
 // floor(log2 x) + 1, and 0 for 0: the number of powers of two <= x.
 Index bit_width(Index x) { return std::bit_width(static_cast<std::uint64_t>(x)); }
 
-// Sorted, overlapping or touching ranges merged into disjoint ones.
-std::vector<KeyRange> merged(std::vector<KeyRange> ranges) {
-  std::sort(ranges.begin(), ranges.end(),
-            [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
-  std::vector<KeyRange> out;
-  for (const KeyRange& r : ranges) {
-    if (!out.empty() && r.begin <= out.back().end) {
-      out.back().end = std::max(out.back().end, r.end);
-    } else {
-      out.push_back(r);
-    }
-  }
-  return out;
-}
-
 class LogSparse final : public attnbench::Pattern {
  public:
   LogSparse(const attnbench::Geometry& g, const attnbench::ParamValues& p)
@@ -66,7 +51,7 @@ class LogSparse final : public attnbench::Pattern {
     for (Index step = 1; step < q_end; step *= 2) {
       if (step > local_) ranges.push_back({std::max<Index>(0, q_begin - step), q_end - step});
     }
-    return merged(std::move(ranges));
+    return attnbench::merge_ranges(std::move(ranges));
   }
 
   std::optional<TileKind> classify(int, const TileRect& t) const override {

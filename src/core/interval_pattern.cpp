@@ -66,21 +66,9 @@ std::vector<KeyRange> IntervalPattern::candidate_keys(int head, Index q_begin, I
   }
   std::vector<KeyRange> all;
   for (Index q = q_begin; q < q_end; ++q) {
-    for (const KeyRange& r : clipped(head, q)) {
-      if (r.begin < r.end) all.push_back(r);
-    }
+    for (const KeyRange& r : clipped(head, q)) all.push_back(r);
   }
-  std::sort(all.begin(), all.end(),
-            [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
-  std::vector<KeyRange> merged;
-  for (const KeyRange& r : all) {
-    if (!merged.empty() && r.begin <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, r.end);
-    } else {
-      merged.push_back(r);
-    }
-  }
-  return merged;
+  return merge_ranges(std::move(all));
 }
 
 std::optional<TileKind> IntervalPattern::classify(int head, const TileRect& t) const {

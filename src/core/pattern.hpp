@@ -37,6 +37,10 @@ struct KeyRange {
   Index end = 0;
 };
 
+// The union of key ranges as sorted disjoint ranges (what candidate_keys returns); empty ranges
+// are dropped.
+std::vector<KeyRange> merge_ranges(std::vector<KeyRange> ranges);
+
 class Pattern {
  public:
   explicit Pattern(const Geometry& geometry) : geometry_(geometry) {}

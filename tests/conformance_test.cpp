@@ -13,6 +13,11 @@ struct PatternCheck {
   const Check* check;
 };
 
+// What gtest prints for the parameter: "sliding_window/layout" rather than the struct's bytes.
+void PrintTo(const PatternCheck& c, std::ostream* out) {
+  *out << c.pattern << "/" << c.check->name;
+}
+
 class Conformance : public ::testing::TestWithParam<PatternCheck> {};
 
 TEST_P(Conformance, Passes) {

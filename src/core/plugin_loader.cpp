@@ -41,6 +41,17 @@ std::string abi_mismatch(const attnbench_plugin_abi& theirs) {
   return {};
 }
 
+// What the exception being handled says, whatever its type.
+std::string in_flight_message() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "its registration threw something other than a std::exception";
+  }
+}
+
 template <typename Function>
 Function find_symbol(void* handle, const char* name) {
   return reinterpret_cast<Function>(dlsym(handle, name));
@@ -93,9 +104,9 @@ const LoadedPlugin& load_plugin(const std::string& path) {
   }
   try {
     plugins().push_back(register_from(handle, resolved));
-  } catch (const std::exception& e) {
+  } catch (...) {
     unregister_patterns_from(resolved);
-    throw PluginError(fmt::format("plugin {} refused: {}", path, e.what()));
+    throw PluginError(fmt::format("plugin {} refused: {}", path, in_flight_message()));
   }
   return plugins().back();
 }

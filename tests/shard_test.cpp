@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "config/experiment.hpp"
@@ -73,6 +74,37 @@ TEST_F(Sharding, MergeRefusesDuplicatesAndGaps) {
   const std::string one = run("1/3"), two = run("2/3");
   EXPECT_THROW(merge_runs({one, two}, (dir_ / "gap").string()), InputError);
   EXPECT_THROW(merge_runs({one, one, two}, (dir_ / "twice").string()), InputError);
+}
+
+// A shard cut short (a Slurm task past its time limit) and resumed in a job of its own, whose
+// array variables say 1/1, finishes its own share, not the whole experiment.
+TEST_F(Sharding, ResumeFinishesTheFoldersOwnShare) {
+  const std::string two = run("2/3");
+  const std::string path = two + "/results.jsonl";
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  ASSERT_GT(lines.size(), 3u);
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << lines[0] << "\n" << lines[1] << "\n";  // the context and one case
+  }
+  ::setenv("SLURM_ARRAY_TASK_ID", "1", 1);
+  ::setenv("SLURM_ARRAY_TASK_COUNT", "1", 1);
+  EXPECT_EQ(run_sweep(experiment_, SweepOptions{.mode = "check", .resume = two}), 0);
+  ::unsetenv("SLURM_ARRAY_TASK_ID");
+  ::unsetenv("SLURM_ARRAY_TASK_COUNT");
+
+  std::vector<const Case*> all;
+  for (const Case& c : experiment_.cases) all.push_back(&c);
+  std::set<std::string> expected, got;
+  for (const Case* c : shard_cases(all, Shard{2, 3})) expected.insert(c->id());
+  for (const CaseRecord& r : read_results(path).cases) got.insert(r.id);
+  EXPECT_EQ(got, expected);
+  EXPECT_THROW(run_sweep(experiment_, SweepOptions{.mode = "check", .resume = two, .shard = "1/3"}),
+               InputError);
 }
 
 TEST(SlurmShard, ComesFromTheArrayVariables) {

@@ -122,6 +122,30 @@ void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
+// The share to run: a resumed run's own (its folder says which share it holds: a Slurm task
+// resubmitted alone sees other array variables), else --shard, else the Slurm array's.
+std::optional<Shard> choose_shard(const SweepOptions& options) {
+  const std::optional<Shard> requested =
+      options.shard ? std::optional(parse_shard(*options.shard, "--shard")) : std::nullopt;
+  if (!options.resume) return requested ? requested : shard_from_slurm();
+  const std::string path = *options.resume + "/results.jsonl";
+  std::string recorded;
+  try {
+    recorded = read_results(path).context.shard;
+  } catch (const std::runtime_error& e) {
+    throw InputError(SourceLocation{path, 0, 0}, "", std::string("cannot resume: ") + e.what());
+  }
+  const std::optional<Shard> own =
+      recorded.empty() ? std::nullopt : std::optional(parse_shard(recorded, path));
+  if (requested && (!own || own->index != requested->index || own->count != requested->count)) {
+    throw InputError(
+        SourceLocation{"--shard", 0, 0}, "",
+        fmt::format("{} holds {}, not shard {}; resume it without --shard", *options.resume,
+                    recorded.empty() ? "an unsharded run" : "shard " + recorded, *options.shard));
+  }
+  return own;
+}
+
 // Opens (or reopens, for --resume) the results file; returns the context to run under and the
 // ids already recorded.
 RunContext open_results(const Experiment& experiment, const SweepOptions& options,
@@ -176,8 +200,7 @@ int finish(const std::string& dir, bool was_interrupted) {
 
 int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   const std::vector<const Case*> all = select_cases(experiment, options);
-  const std::optional<Shard> shard =
-      options.shard ? parse_shard(*options.shard, "--shard") : shard_from_slurm();
+  const std::optional<Shard> shard = choose_shard(options);
   const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
   if (options.mode == "list") {
     for (const Case* c : cases) fmt::print("{}\n", c->id());

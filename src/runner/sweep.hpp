@@ -13,9 +13,9 @@ struct SweepOptions {
   std::string mode = "all";  // list | check | perf | all
   std::string out_dir;       // empty: results/<experiment>/<UTC time>
   std::optional<std::string> case_id;
-  std::optional<std::string> resume;
-  std::optional<std::string> shard;  // "K/N"; inside a Slurm array, the task's share by default  //
-                                     // a run folder: skip its recorded cases, append the rest
+  std::optional<std::string> resume;  // a run folder: skip its recorded cases, append the rest
+  // "K/N"; by default a resumed run's own share, else inside a Slurm array the task's share.
+  std::optional<std::string> shard;
   std::optional<std::int64_t> memory_limit;
   std::string command_line;
 };

@@ -112,4 +112,17 @@ for k in 1 2 3; do
   grep -q "\"shard\":\"$k/3\"" "$work/out/shards/$k/results.jsonl" || fail "shard $k did not run as $k/3"
 done
 [ -f "$work/out/merged/comparison.md" ] || fail "no report in the merged folder"
-echo "PASS: $(echo "$expected" | wc -l) cases, each once, from a 3-task array; $((SECONDS - started)) s in all"
+
+# A task cut short (as by its time limit): shard 2 keeps its context and one case. The merge
+# refuses it; `submit --again` resumes it, and the new merge again holds every case once.
+head -2 "$work/out/shards/2/results.jsonl" >"$work/partial" && mv "$work/partial" "$work/out/shards/2/results.jsonl"
+"$bin" merge "$work/out"/shards/* --out "$work/refused" >"$work/refused.log" 2>&1 &&
+  fail "merge accepted an incomplete shard"
+grep -q "shard 2/3 is incomplete" "$work/refused.log" || fail "merge did not say why: $(cat "$work/refused.log")"
+timeout 600 "$root/scripts/slurm/submit" --again "$work/out" --wait >"$work/again.log" 2>&1 ||
+  fail "the resubmitted array or merge failed: $(cat "$work/again.log")"
+merged=$(grep -o '"id":"[^"]*"' "$work/out/merged/results.jsonl" | sed 's/"id":"//; s/"$//' | sort)
+[ "$merged" = "$expected" ] || fail "after --again the merged cases differ from the config's:
+$(diff <(echo "$expected") <(echo "$merged"))"
+grep -q "resuming $work/out/shards/2: 1 of" "$work/out/logs/task-2.out" || fail "shard 2 was not resumed: $(cat "$work/out/logs/task-2.out")"
+echo "PASS: $(echo "$expected" | wc -l) cases, each once, from a 3-task array, and again after one task was cut short; $((SECONDS - started)) s in all"

@@ -43,11 +43,67 @@ std::vector<std::int32_t> candidate_tiles(const Pattern& pattern, int head, cons
   return result;
 }
 
+// Rows are built in chunks of consecutive rows, each chunk by one thread in order.
+constexpr std::int64_t kRowsPerChunk = 16;
+
+// A partial tile whose mask another row of the chunk already stored.
+struct MaskReference {
+  std::size_t tile;  // index into the row's tiles
+  std::int64_t row;  // the row that stores the mask
+  std::int64_t offset;
+};
+
 // One query tile's row of the layout, built on its own so that rows build in parallel.
 struct RowBuild {
   std::vector<LayoutTile> tiles;
-  std::vector<std::uint8_t> masks;
+  std::vector<std::uint8_t> masks;  // the masks this row stores
+  std::vector<MaskReference> shared;
 };
+
+// The distinct partial masks seen in the current chunk. Most patterns repeat the same few masks
+// along the diagonal (a window has two), so storing each once per chunk cuts the layout's memory
+// and the page faults of building it about 16-fold. Deterministic: a chunk's rows are always
+// the same and built in order.
+class ChunkMasks {
+ public:
+  struct Entry {
+    std::uint64_t hash;
+    std::vector<std::uint8_t> bytes;
+    std::int64_t row, offset;
+  };
+
+  void reset() { entries_.clear(); }
+
+  const Entry* find(std::uint64_t hash, const std::vector<std::uint8_t>& mask) const {
+    for (const Entry& e : entries_) {
+      if (e.hash == hash && e.bytes == mask) return &e;
+    }
+    return nullptr;
+  }
+
+  void remember(std::uint64_t hash, const std::vector<std::uint8_t>& mask, std::int64_t row,
+                std::int64_t offset) {
+    if (entries_.size() == kMaxEntries) entries_.erase(entries_.begin());
+    entries_.push_back({hash, mask, row, offset});
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 8;
+  std::vector<Entry> entries_;
+};
+
+std::uint64_t hash_bytes(const std::vector<std::uint8_t>& bytes) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over 8-byte words
+  const std::size_t words = bytes.size() / 8;
+  for (std::size_t i = 0; i < words; ++i) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i * 8, 8);
+    hash = (hash ^ word) * 1099511628211ull;
+  }
+  for (std::size_t i = words * 8; i < bytes.size(); ++i)
+    hash = (hash ^ bytes[i]) * 1099511628211ull;
+  return hash;
+}
 
 // Fills `mask` (block_q x block_kv) for the tile and returns its kind from the count.
 TileKind scan_tile(const Pattern& pattern, int head, const TileRect& tile, Index block_kv,
@@ -63,7 +119,23 @@ TileKind scan_tile(const Pattern& pattern, int head, const TileRect& tile, Index
   return allowed == area ? TileKind::kFull : TileKind::kPartial;
 }
 
-RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLayout& layout) {
+// Stores the scanned mask in `row`, or refers to the chunk's copy of the same mask.
+void add_partial(RowBuild& row, std::int64_t row_index, std::int32_t kv_tile,
+                 const std::vector<std::uint8_t>& mask, ChunkMasks& chunk) {
+  const std::uint64_t hash = hash_bytes(mask);
+  if (const ChunkMasks::Entry* same = chunk.find(hash, mask)) {
+    row.shared.push_back({row.tiles.size(), same->row, same->offset});
+    row.tiles.push_back({kv_tile, TileKind::kPartial, -1});
+    return;
+  }
+  const auto offset = static_cast<std::int64_t>(row.masks.size());
+  chunk.remember(hash, mask, row_index, offset);
+  row.tiles.push_back({kv_tile, TileKind::kPartial, offset});
+  row.masks.insert(row.masks.end(), mask.begin(), mask.end());
+}
+
+RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLayout& layout,
+                   std::int64_t row_index, ChunkMasks& chunk) {
   const LayoutShape& shape = layout.shape;
   const Index offset = pattern.geometry().q_offset;
   const Index row_begin = q_tile * shape.block_q;
@@ -91,8 +163,7 @@ RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLa
       row.tiles.push_back({t, TileKind::kFull, -1});
       continue;
     }
-    row.tiles.push_back({t, TileKind::kPartial, static_cast<std::int64_t>(row.masks.size())});
-    row.masks.insert(row.masks.end(), scratch.begin(), scratch.end());
+    add_partial(row, row_index, t, scratch, chunk);
   }
   return row;
 }
@@ -113,9 +184,12 @@ void assemble(std::vector<RowBuild>& rows, BlockLayout& layout) {
     RowBuild& row = rows[static_cast<std::size_t>(r)];
     LayoutTile* out = layout.tiles.data() + layout.row_start[r];
     for (LayoutTile tile : row.tiles) {
-      if (tile.kind == TileKind::kPartial) tile.mask_offset += mask_start[r];
+      if (tile.mask_offset >= 0) tile.mask_offset += mask_start[r];
       *out++ = tile;
     }
+    out = layout.tiles.data() + layout.row_start[r];
+    for (const MaskReference& ref : row.shared)
+      out[ref.tile].mask_offset = mask_start[ref.row] + ref.offset;
     if (!row.masks.empty()) {
       std::memcpy(layout.masks.data() + mask_start[r], row.masks.data(), row.masks.size());
     }
@@ -134,11 +208,14 @@ BlockLayout build_layout(const Pattern& pattern, const LayoutShape& shape, int t
   const std::int64_t total_rows = layout.layout_heads * layout.q_tiles;
   std::vector<RowBuild> rows(static_cast<std::size_t>(total_rows));
   std::exception_ptr error;  // a plugin's exception must not escape the parallel region
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, kRowsPerChunk) num_threads(threads)
   for (std::int64_t r = 0; r < total_rows; ++r) {
     try {
+      thread_local ChunkMasks chunk;
+      if (r % kRowsPerChunk == 0) chunk.reset();
       const int head = static_cast<int>(r / layout.q_tiles);
-      rows[static_cast<std::size_t>(r)] = build_row(pattern, head, r % layout.q_tiles, layout);
+      rows[static_cast<std::size_t>(r)] =
+          build_row(pattern, head, r % layout.q_tiles, layout, r, chunk);
     } catch (...) {
 #pragma omp critical
       if (!error) error = std::current_exception();

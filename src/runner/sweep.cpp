@@ -122,21 +122,27 @@ void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
-// The share to run: a resumed run's own (its folder says which share it holds: a Slurm task
-// resubmitted alone sees other array variables), else --shard, else the Slurm array's.
-std::optional<Shard> choose_shard(const SweepOptions& options) {
-  const std::optional<Shard> requested =
-      options.shard ? std::optional(parse_shard(*options.shard, "--shard")) : std::nullopt;
-  if (!options.resume) return requested ? requested : shard_from_slurm();
+// The results of the run being resumed, read once.
+std::optional<RunResults> previous_results(const SweepOptions& options) {
+  if (!options.resume) return std::nullopt;
   const std::string path = *options.resume + "/results.jsonl";
-  std::string recorded;
   try {
-    recorded = read_results(path).context.shard;
+    return read_results(path);
   } catch (const std::runtime_error& e) {
     throw InputError(SourceLocation{path, 0, 0}, "", std::string("cannot resume: ") + e.what());
   }
+}
+
+// The share to run: a resumed run's own (its folder says which share it holds: a Slurm task
+// resubmitted alone sees other array variables), else --shard, else the Slurm array's.
+std::optional<Shard> choose_shard(const SweepOptions& options,
+                                  const std::optional<RunResults>& previous) {
+  const std::optional<Shard> requested =
+      options.shard ? std::optional(parse_shard(*options.shard, "--shard")) : std::nullopt;
+  if (!previous) return requested ? requested : shard_from_slurm();
+  const std::string& recorded = previous->context.shard;
   const std::optional<Shard> own =
-      recorded.empty() ? std::nullopt : std::optional(parse_shard(recorded, path));
+      recorded.empty() ? std::nullopt : std::optional(parse_shard(recorded, *options.resume));
   if (requested && (!own || own->index != requested->index || own->count != requested->count)) {
     throw InputError(
         SourceLocation{"--shard", 0, 0}, "",
@@ -150,27 +156,22 @@ std::optional<Shard> choose_shard(const SweepOptions& options) {
 // ids already recorded.
 RunContext open_results(const Experiment& experiment, const SweepOptions& options,
                         const std::vector<const Case*>& cases, const std::string& dir,
-                        std::set<std::string>& done, const RunContext& started) {
+                        const std::optional<RunResults>& previous, std::set<std::string>& done,
+                        const RunContext& started) {
   const std::string path = dir + "/results.jsonl";
-  if (options.resume) {
-    RunResults previous;
-    try {
-      previous = read_results(path);
-    } catch (const std::runtime_error& e) {
-      throw InputError(SourceLocation{path, 0, 0}, "", std::string("cannot resume: ") + e.what());
-    }
-    if (previous.context.config_hash != experiment.config_hash) {
+  if (previous) {
+    if (previous->context.config_hash != experiment.config_hash) {
       throw InputError(
           SourceLocation{experiment.config_path, 0, 0}, "",
           fmt::format(
               "cannot resume {}: the config (with its --set overrides) changed since that run "
               "started (hash {} then, {} now)",
-              dir, previous.context.config_hash, experiment.config_hash));
+              dir, previous->context.config_hash, experiment.config_hash));
     }
     truncate_torn_line(path);
-    for (const CaseRecord& r : previous.cases) done.insert(r.id);
+    for (const CaseRecord& r : previous->cases) done.insert(r.id);
     spdlog::info("resuming {}: {} of {} cases already recorded", dir, done.size(), cases.size());
-    return previous.context;
+    return previous->context;
   }
   std::filesystem::create_directories(dir);
   RunContext context = make_context(experiment, options, cases);
@@ -200,7 +201,8 @@ int finish(const std::string& dir, bool was_interrupted) {
 
 int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   const std::vector<const Case*> all = select_cases(experiment, options);
-  const std::optional<Shard> shard = choose_shard(options);
+  const std::optional<RunResults> previous = previous_results(options);
+  const std::optional<Shard> shard = choose_shard(options, previous);
   const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
   if (options.mode == "list") {
     for (const Case* c : cases) fmt::print("{}\n", c->id());
@@ -214,7 +216,7 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   started.experiment_cases = static_cast<std::int64_t>(all.size());
   started.shard_cases = static_cast<std::int64_t>(cases.size());
   if (shard) started.shard = fmt::format("{}/{}", shard->index, shard->count);
-  const RunContext context = open_results(experiment, options, cases, dir, done, started);
+  const RunContext context = open_results(experiment, options, cases, dir, previous, done, started);
   ResultsFile file(dir + "/results.jsonl");
   const CaseOptions case_options{.check = options.mode != "perf",
                                  .perf = options.mode != "check",

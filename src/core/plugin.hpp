@@ -26,7 +26,8 @@
 #define ATTNBENCH_PLUGIN_ABI_VERSION 1
 
 extern "C" {
-// Plain C, so that the check itself cannot depend on the layouts it checks.
+// Plain C, so that the check itself cannot depend on the layouts it checks. abi_version stays
+// the first field in every version, so that any attnbench can read any plugin's.
 struct attnbench_plugin_abi {
   std::uint32_t abi_version;         // ATTNBENCH_PLUGIN_ABI_VERSION
   std::uint32_t layout_fingerprint;  // the shared types' sizes: catches a forgotten bump

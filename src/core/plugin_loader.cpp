@@ -29,10 +29,12 @@ std::string abi_mismatch(const attnbench_plugin_abi& theirs) {
                        theirs.abi_version, ours.attnbench_version, ours.abi_version);
   }
   if (theirs.layout_fingerprint != ours.layout_fingerprint) {
+    // Same ABI version, so the record's layout is ours and its version string can be read.
     return fmt::format(
-        "its plugin types have another layout (fingerprint {:08x}, this attnbench {:08x}) under "
-        "the same ABI version {}",
-        theirs.layout_fingerprint, ours.layout_fingerprint, ours.abi_version);
+        "it was built against attnbench {}, whose plugin types have another layout (fingerprint "
+        "{:08x}, this attnbench {} {:08x}) under the same plugin ABI {}",
+        theirs.attnbench_version, theirs.layout_fingerprint, ours.attnbench_version,
+        ours.layout_fingerprint, ours.abi_version);
   }
   if (theirs.cxx11_string_abi != ours.cxx11_string_abi) {
     return fmt::format("it was compiled with _GLIBCXX_USE_CXX11_ABI={}, this attnbench with {}",
@@ -77,7 +79,7 @@ LoadedPlugin register_from(void* handle, const std::string& origin) {
         fmt::format("{}; rebuild it against this attnbench (find_package(attnbench))", why));
   }
   register_patterns();
-  LoadedPlugin plugin{origin, {}, theirs.attnbench_version};
+  LoadedPlugin plugin{origin, {}};
   for (const PatternInfo* info : all_patterns()) {
     if (info->origin == origin) plugin.patterns.push_back(info->name);
   }

@@ -16,9 +16,8 @@ class PluginError : public std::runtime_error {
 };
 
 struct LoadedPlugin {
-  std::string path;  // as resolved (absolute)
-  std::vector<std::string> patterns;
-  std::string built_against;  // the attnbench version the plugin was compiled with
+  std::string path;                   // as resolved (absolute)
+  std::vector<std::string> patterns;  // the names it registered
 };
 
 // Loads the plugin file at `path` (once: a second request for the same file does nothing) and

@@ -34,7 +34,7 @@ expect_exit 2 "a plugin of another ABI" "$bin" --plugin "$abi" patterns
 says "built against plugin ABI 999, this attnbench"
 says "rebuild it against this attnbench"
 expect_exit 2 "a plugin whose shared types changed size" "$bin" --plugin "$layout" patterns
-says "its plugin types have another layout"
+says "whose plugin types have another layout"
 expect_exit 2 "a plugin reusing a built-in name" "$bin" --plugin "$duplicate" patterns
 says "pattern 'sliding_window' is already registered (built in)"
 expect_exit 2 "a shared library that is no plugin" "$bin" --plugin "$(ldd "$bin" | awk '/libfmt/ {print $3}')" patterns

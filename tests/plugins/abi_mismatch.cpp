@@ -9,7 +9,8 @@ extern "C" __attribute__((visibility("default"))) const attnbench_plugin_abi*
 ATTNBENCH_PLUGIN_ABI_FUNCTION() {
 #ifdef LAYOUT_MISMATCH
   static const attnbench_plugin_abi kAbi = {ATTNBENCH_PLUGIN_ABI_VERSION,
-                                            attnbench::plugin_layout_fingerprint() + 1, 1, "0.1.0"};
+                                            attnbench::plugin_layout_fingerprint() + 1, 1,
+                                            ATTNBENCH_VERSION_STRING};
 #else
   static const attnbench_plugin_abi kAbi = {999, attnbench::plugin_layout_fingerprint(), 1,
                                             "9.9.9"};

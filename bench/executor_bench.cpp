@@ -72,7 +72,7 @@ void BM_QueryTileRow(benchmark::State& state) {
   const Problem problem{1, 1, 1, 64, n, 64, 1};
   const Tensors in = random_inputs(problem, 1);
   std::vector<float> out(problem.q_elements());
-  auto executor = make_executor("sparse", problem, layout);
+  auto executor = make_executor(ExecutorKind::kSparse, problem, layout);
   for (auto _ : state) executor->run(in, out.data());
   state.counters["useful_GFLOPs"] = benchmark::Counter(
       4.0 * 64 * 64 * static_cast<double>(n) * 1e-9 * static_cast<double>(state.iterations()),
@@ -92,7 +92,8 @@ void run_executor(benchmark::State& state, const std::string& pattern, bool caus
   const Problem problem{1, 8, 8, n, n, 64, threads};
   const Tensors in = random_inputs(problem, 1);
   std::vector<float> out(problem.q_elements());
-  auto executor = make_executor(state.range(1) ? "sparse" : "dense", problem, layout);
+  auto executor =
+      make_executor(state.range(1) ? ExecutorKind::kSparse : ExecutorKind::kDense, problem, layout);
   for (auto _ : state) executor->run(in, out.data());
   const double pairs = causal ? n * (n + 1) / 2.0 : double(n) * n;
   state.counters["useful_GFLOPs"] = benchmark::Counter(

@@ -26,7 +26,7 @@ def load(run_dir):
             records.append(json.loads(line))
         except json.JSONDecodeError:
             pass  # a torn last line from an interrupted run
-    return json.loads(lines[0]), [r for r in records if r["status"] == "passed" and r["latency_ms"]]
+    return json.loads(lines[0]), [r for r in records if r["status"] in ("passed", "executed") and r["latency_ms"]]
 
 
 def series(records, value):

@@ -7,6 +7,7 @@
 #include "config/experiment.hpp"
 #include "core/composite.hpp"
 #include "core/layout.hpp"
+#include "core/prepare_mask.hpp"
 #include "exec/executor.hpp"
 #include "exec/reference.hpp"
 #include "pattern_cases.hpp"
@@ -22,9 +23,14 @@ Case only_case(const std::string& entry) {
 }
 
 void expect_consistent(const Case& c) {
-  const auto pattern = instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
+  MaskRequest request = mask_request(c);
+  request.block_q = request.block_kv = 16;
+  const Problem problem{1, c.heads(), c.heads(), c.q_len, c.kv_len, 32, 2};
+  const Tensors in = random_inputs(problem, 3);
+  const PreparedMask prepared = prepare_mask(request, [&] { return content_inputs(problem, in); });
+  const Pattern* pattern = prepared.pattern.get();
   const Geometry& g = pattern->geometry();
-  const BlockLayout layout = build_layout(*pattern, {g.q_len, g.kv_len, 16, 16}, 2);
+  const BlockLayout& layout = prepared.layout;
   for (int h = 0; h < g.heads; ++h) {
     const std::vector<std::uint8_t> mask = expand_layout(layout, h);
     for (Index r = 0; r < g.q_len; ++r) {
@@ -34,16 +40,15 @@ void expect_consistent(const Case& c) {
       }
     }
   }
-  const Problem problem{1, g.heads, g.heads, g.q_len, g.kv_len, 32, 2};
-  const Tensors in = random_inputs(problem, 3);
-  for (const char* name : {"dense", "sparse"}) {
+  for (const ExecutorKind executor : kAllExecutors) {
     std::vector<float> out(problem.q_elements());
-    make_executor(name, problem, layout)->run(in, out.data());
+    make_executor(executor, problem, layout)->run(in, out.data());
     for (Index h = 0; h < g.heads; ++h) {
       const std::vector<double> ref =
           reference_rows(*pattern, problem, in, 0, h, sample_rows(g.q_len, g.q_len));
       for (std::size_t i = 0; i < ref.size(); ++i) {
-        ASSERT_NEAR(out[q_offset(problem, 0, h) + i], ref[i], 1e-4) << name << " " << c.id();
+        ASSERT_NEAR(out[q_offset(problem, 0, h) + i], ref[i], 1e-4)
+            << to_string(executor) << " " << c.id();
       }
     }
   }

@@ -39,9 +39,9 @@ TEST(Config, SweepsExpandAsCartesianProduct) {
   // sliding_window: 3 radii x 2 lengths x 2 head counts x 2 executors; dense: 2 x 2 x 2.
   ASSERT_EQ(e.cases.size(), 24u + 8u);
   EXPECT_EQ(e.name, "t");
-  EXPECT_EQ(e.cases[0].executor, "dense");
-  EXPECT_EQ(e.cases[1].executor, "sparse");
-  EXPECT_EQ(e.cases[0].shape.kv_heads, e.cases[0].shape.heads);
+  EXPECT_EQ(e.cases[0].key.executor, ExecutorKind::kDense);
+  EXPECT_EQ(e.cases[1].key.executor, ExecutorKind::kSparse);
+  EXPECT_EQ(e.cases[0].key.kv_heads, e.cases[0].key.heads);
   EXPECT_EQ(e.cases[0].kv_len, e.cases[0].q_len);
 }
 
@@ -60,7 +60,7 @@ TEST(Config, IdsAreUniqueAndStable) {
 
 TEST(Config, OverridesApplyBeforeValidation) {
   const Experiment e = load(kValid, {{"shape.heads", "8"}, {"patterns.0.params.left", "2"}});
-  EXPECT_EQ(e.cases[0].shape.heads, 8);
+  EXPECT_EQ(e.cases[0].key.heads, 8);
   EXPECT_EQ(e.cases[0].pattern.params.get_int("left"), 2);
   const InputError bad = error_of(kValid, {{"shape.heads", "many"}});
   EXPECT_EQ(bad.where().source, "--set shape.heads=many");
@@ -134,11 +134,11 @@ patterns:
 )");
   ASSERT_EQ(e.cases.size(), 3u);
   EXPECT_EQ(e.cases[0].q_len, 128);
-  EXPECT_EQ(e.cases[0].shape.heads, 2);
-  EXPECT_EQ(e.cases[0].executor, "sparse");
+  EXPECT_EQ(e.cases[0].key.heads, 2);
+  EXPECT_EQ(e.cases[0].key.executor, ExecutorKind::kSparse);
   EXPECT_EQ(e.cases[2].q_len, 64);
-  EXPECT_EQ(e.cases[2].shape.heads, 8);
-  EXPECT_EQ(e.cases[2].executor, "dense");
+  EXPECT_EQ(e.cases[2].key.heads, 8);
+  EXPECT_EQ(e.cases[2].key.executor, ExecutorKind::kDense);
 }
 
 TEST(Config, DuplicateCasesAreRejected) {

@@ -46,7 +46,7 @@ class InputFiles : public ::testing::Test {
 TEST_F(InputFiles, ExecutorsAreCheckedOnTheLoadedActivations) {
   const Experiment e = load("{name: dense, params: {causal: true}}");
   const CaseRecord r = run_case(e.cases.front(), CaseOptions{.check = true, .perf = false});
-  EXPECT_EQ(r.status, "passed") << r.message;
+  EXPECT_EQ(r.status, CaseStatus::kPassed) << r.message;
 }
 
 TEST_F(InputFiles, ContentDependentPatternsDecideFromThem) {

@@ -42,7 +42,7 @@ patterns:
   - {name: dense}
 )",
                                               "tiny.yaml", {});
-    exit_code_ = run_sweep(e, SweepOptions{.mode = "all", .out_dir = dir_.string()});
+    exit_code_ = run_sweep(e, SweepOptions{.mode = RunMode::kAll, .out_dir = dir_.string()});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -58,7 +58,7 @@ TEST_F(SmallRun, RecordsCarryTheDocumentedFields) {
   EXPECT_FALSE(results.context.cpu_model.empty());
   EXPECT_GT(results.context.gemm_gflops.at("2"), 0.0);
   for (const CaseRecord& r : results.cases) {
-    EXPECT_EQ(r.status, "passed") << r.id << ": " << r.message;
+    EXPECT_EQ(r.status, CaseStatus::kPassed) << r.id() << ": " << r.message;
     ASSERT_TRUE(r.latency_ms.has_value());
     EXPECT_EQ(r.latency_ms->repetitions, 2);
     EXPECT_LE(r.latency_ms->min, r.latency_ms->median);
@@ -138,7 +138,7 @@ TEST_F(SmallRun, CompareGatesOnSlowdowns) {
   slow.context.cpu_model = "another CPU";
   const Comparison worse = compare_runs(a, slow, 0.05);
   ASSERT_EQ(worse.slower.size(), a.cases.size());
-  EXPECT_EQ(worse.slower.front(), a.cases.front().id);
+  EXPECT_EQ(worse.slower.front(), a.cases.front().id());
   EXPECT_EQ(worse.warnings.size(), 1u);
   EXPECT_TRUE(compare_runs(slow, a, 0.05).slower.empty());  // faster is fine
 }

@@ -37,7 +37,8 @@ class Sharding : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string run(const std::string& shard) {
     const std::string out = (dir_ / ("shard" + shard.substr(0, 1))).string();
-    EXPECT_EQ(run_sweep(experiment_, SweepOptions{.mode = "check", .out_dir = out, .shard = shard}),
+    EXPECT_EQ(run_sweep(experiment_,
+                        SweepOptions{.mode = RunMode::kCheck, .out_dir = out, .shard = shard}),
               0);
     return out;
   }
@@ -53,7 +54,7 @@ TEST_F(Sharding, ThreeShardsMergeIntoTheWholeRun) {
   for (const Case& c : experiment_.cases) expected.insert(c.id());
   const RunResults results = read_results(merged + "/results.jsonl");
   for (const CaseRecord& r : results.cases)
-    EXPECT_TRUE(got.insert(r.id).second) << "twice: " << r.id;
+    EXPECT_TRUE(got.insert(r.id()).second) << "twice: " << r.id();
   EXPECT_EQ(got, expected);
   EXPECT_TRUE(std::filesystem::exists(merged + "/comparison.md"));
 }
@@ -93,7 +94,7 @@ TEST_F(Sharding, ResumeFinishesTheFoldersOwnShare) {
   }
   ::setenv("SLURM_ARRAY_TASK_ID", "1", 1);
   ::setenv("SLURM_ARRAY_TASK_COUNT", "1", 1);
-  EXPECT_EQ(run_sweep(experiment_, SweepOptions{.mode = "check", .resume = two}), 0);
+  EXPECT_EQ(run_sweep(experiment_, SweepOptions{.mode = RunMode::kCheck, .resume = two}), 0);
   ::unsetenv("SLURM_ARRAY_TASK_ID");
   ::unsetenv("SLURM_ARRAY_TASK_COUNT");
 
@@ -101,10 +102,11 @@ TEST_F(Sharding, ResumeFinishesTheFoldersOwnShare) {
   for (const Case& c : experiment_.cases) all.push_back(&c);
   std::set<std::string> expected, got;
   for (const Case* c : shard_cases(all, Shard{2, 3})) expected.insert(c->id());
-  for (const CaseRecord& r : read_results(path).cases) got.insert(r.id);
+  for (const CaseRecord& r : read_results(path).cases) got.insert(r.id());
   EXPECT_EQ(got, expected);
-  EXPECT_THROW(run_sweep(experiment_, SweepOptions{.mode = "check", .resume = two, .shard = "1/3"}),
-               InputError);
+  EXPECT_THROW(
+      run_sweep(experiment_, SweepOptions{.mode = RunMode::kCheck, .resume = two, .shard = "1/3"}),
+      InputError);
 }
 
 TEST(SlurmShard, ComesFromTheArrayVariables) {

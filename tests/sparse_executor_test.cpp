@@ -27,7 +27,7 @@ TEST_P(SparseHeadDim, MatchesReferenceOnRaggedRectangularGqa) {
   const BlockLayout layout = build_layout(*pattern, {301, 250, 64, 48}, 2);
   EXPECT_EQ(compute_stats(layout, 4).empty_rows(), 4 * 51);
   std::vector<float> out(problem.q_elements(), NAN);
-  make_executor("sparse", problem, layout)->run(in, out.data());
+  make_executor(ExecutorKind::kSparse, problem, layout)->run(in, out.data());
   for (Index b = 0; b < 2; ++b) {
     for (Index h = 0; h < 4; ++h) {
       const std::vector<double> ref =

@@ -15,6 +15,7 @@ struct RunArgs {
   std::string config;
   std::vector<std::string> sets;
   SweepOptions sweep;
+  std::string mode = "all";  // list | check | perf | all (checked by the command line)
   std::string memory_limit;  // e.g. 8G, 512M; empty: the machine's available memory
 };
 
@@ -29,6 +30,7 @@ struct MaskArgs {
   std::string npy, layout_npy;
   Index head_dim = 64;      // inputs for content-dependent patterns
   std::uint64_t seed = 42;  // of those inputs
+  int threads = 0;          // for the layout build; 0: every core
   std::string positions;    // --positions FILE.npy
   std::string png;          // --png FILE.png
   bool all_heads = false;

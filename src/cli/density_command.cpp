@@ -19,11 +19,9 @@ int density_command(const std::string& config, const std::vector<std::string>& s
   std::vector<CaseRecord> records;
   int problems = 0;
   for (const Case& c : experiment.cases) {
-    const std::string key = fmt::format("{}/{}/{}/{}/{}/{}", c.pattern.text(), c.shape.heads,
-                                        c.q_len, c.kv_len, c.block_q, c.block_kv);
-    if (!seen.insert(key).second) continue;
+    if (!seen.insert(mask_key(c.key)).second) continue;
     CaseRecord r = mask_record(c);
-    if (r.status == "error") {
+    if (r.status == CaseStatus::kError) {
       spdlog::error("{}: {}", c.id(), r.message);
       ++problems;
       continue;

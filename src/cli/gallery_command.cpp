@@ -37,7 +37,8 @@ int gallery_command(const std::string& config, const std::vector<std::string>& s
   std::set<std::string> seen;
   std::vector<CaseMask> masks;
   for (const Case& c : experiment.cases) {
-    if (!seen.insert(c.pattern.text()).second || c.seq_len != experiment.cases.front().seq_len)
+    if (!seen.insert(c.pattern.text()).second ||
+        c.key.seq_len != experiment.cases.front().key.seq_len)
       continue;
     masks.push_back(build_case_mask(c));
   }
@@ -47,7 +48,7 @@ int gallery_command(const std::string& config, const std::vector<std::string>& s
   Image canvas(columns * cell_w, 40 + rows * cell_h, kEmptyColor);
   canvas.text(kMargin, 12,
               fmt::format("{}: masks at {} tokens (first head)", experiment.name,
-                          experiment.cases.front().seq_len),
+                          experiment.cases.front().key.seq_len),
               kInk, 2);
   for (std::size_t i = 0; i < masks.size(); ++i) {
     draw_panel(canvas, masks[i], kMargin + static_cast<int>(i % kColumns) * cell_w,

@@ -24,11 +24,12 @@ void add_run(CLI::App& app, RunArgs& args) {
   run->add_option("--set", args.sets, "override a config value: a dotted KEY=VALUE (YAML value)");
   run->add_option("--out", args.sweep.out_dir,
                   "results folder (default results/<experiment>/<UTC time>)");
-  run->add_option("--mode", args.sweep.mode,
-                  "list: print case ids; check: compare with the "
-                  "reference; perf: time; all: check, then time")
+  run->add_option("--mode", args.mode,
+                  "list: print case ids; check: compare with the reference (status passed); "
+                  "perf: time without checking (status executed); all: check, then time")
       ->check(CLI::IsMember({"list", "check", "perf", "all"}));
-  run->add_option("--case", args.sweep.case_id, "run only the case with this id");
+  run->add_option("--case", args.sweep.case_id,
+                  "run only the case with this id (an axis at its default may be left out)");
   run->add_option(
       "--shard", args.sweep.shard,
       "run share K of N (1 <= K <= N), balanced by predicted cost; inside a Slurm array, "
@@ -63,6 +64,7 @@ void add_mask(CLI::App& app, MaskArgs& args) {
   mask->add_option("--head-dim", args.head_dim,
                    "head_dim of the random inputs a content-dependent pattern decides from");
   mask->add_option("--seed", args.seed, "seed of those inputs (default 42)");
+  mask->add_option("--threads", args.threads, "threads that build the layout (default: all cores)");
 }
 
 // Every subcommand's arguments, filled by CLI11.

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "config/expand.hpp"
 #include "core/layout.hpp"
+#include "core/prepare_mask.hpp"
 #include "core/registry.hpp"
 #include "exec/problem.hpp"
 #include "report/mask_image.hpp"
@@ -30,10 +32,26 @@ const PatternInfo& pattern_or_fail(const std::string& name) {
                                fmt::join(known, ", ")));
 }
 
-std::unique_ptr<Pattern> make_pattern(const PatternInfo& info, const Geometry& geometry,
-                                      const ParamValues& values) {
+std::vector<std::string> param_names(const PatternInfo& info) {
+  std::vector<std::string> names;
+  for (const ParamSpec& spec : info.params) names.push_back(spec.name);
+  return names;
+}
+
+// The pattern and its layout, through the same path as `run`; content-dependent patterns decide
+// from seeded random inputs, as a run with `seed` would.
+PreparedMask prepare(const MaskArgs& args, const PatternSpec& spec, Index q_len, Index kv_len) {
+  const Problem problem{1, args.heads, args.heads, q_len, kv_len, args.head_dim, 1};
+  Tensors inputs;
+  const int threads =
+      args.threads > 0 ? args.threads : static_cast<int>(std::thread::hardware_concurrency());
   try {
-    return info.make(geometry, values);
+    return prepare_mask(MaskRequest{spec, q_len, kv_len, static_cast<int>(args.heads), args.block,
+                                    args.block, std::max(threads, 1)},
+                        [&] {
+                          inputs = random_inputs(problem, args.seed);
+                          return content_inputs(problem, inputs);
+                        });
   } catch (const ParamError& e) {
     throw InputError(SourceLocation{"--set " + e.param(), 0, 0}, e.param(), e.what());
   }
@@ -138,13 +156,10 @@ int mask_command(const MaskArgs& args) {
   const ParamValues values = params_from_overrides(info, overrides);
   const auto [q_len, kv_len] =
       executed_lengths(info, args.seq_len, args.kv_len ? args.kv_len : args.seq_len, values);
-  const Geometry geometry = make_geometry(q_len, kv_len, static_cast<int>(args.heads), values);
-  const std::unique_ptr<Pattern> pattern = make_pattern(info, geometry, values);
-  if (auto* content = dynamic_cast<ContentPattern*>(pattern.get())) {
-    // Decisions from seeded random inputs, as a run with `seed` would make them.
-    const Problem problem{1, args.heads, args.heads, q_len, kv_len, args.head_dim, 1};
-    content->prepare(content_inputs(problem, random_inputs(problem, args.seed)));
-  }
+  const PatternSpec spec{info.name, values, param_names(info)};
+  const PreparedMask prepared = prepare(args, spec, q_len, kv_len);
+  const Pattern* pattern = prepared.pattern.get();
+  const BlockLayout& layout = prepared.layout;
   if (!args.npy.empty()) {
     std::vector<std::uint8_t> data;
     const Index first = args.all_heads ? 0 : args.head;
@@ -161,8 +176,6 @@ int mask_command(const MaskArgs& args) {
   if (!args.positions.empty())
     write_positions(*pattern, static_cast<int>(args.head), args.positions);
   if (!args.layout_npy.empty() || args.ascii || !args.png.empty()) {
-    const BlockLayout layout =
-        build_layout(*pattern, LayoutShape{q_len, kv_len, args.block, args.block}, 2);
     const std::vector<std::uint8_t> kinds = tile_kinds(layout, args.heads);
     if (!args.layout_npy.empty()) {
       write_npy_u8(args.layout_npy, {args.heads, layout.q_tiles, layout.kv_tiles}, kinds);

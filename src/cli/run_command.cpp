@@ -30,6 +30,7 @@ int run_command(const RunArgs& args) {
   const std::vector<Override> overrides = parse_overrides(args.sets);
   const Experiment experiment = load_experiment(args.config, overrides);
   SweepOptions options = args.sweep;
+  options.mode = parse_mode(args.mode).value_or(RunMode::kAll);
   if (!args.memory_limit.empty())
     options.memory_limit = parse_size(args.memory_limit, "--memory-limit");
   return run_sweep(experiment, options);

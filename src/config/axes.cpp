@@ -1,11 +1,14 @@
 #include "config/axes.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 namespace attnbench {
 
 namespace {
 
 const std::vector<std::string> kShapeKeys = {"batch", "heads", "kv_heads", "head_dim"};
-const std::vector<std::string> kExecutors = {"dense", "sparse"};
 constexpr Index kMaxLength = Index{1} << 30;
 
 void read_axis(const YamlSource& src, const YAML::Node& map, const std::string& name,
@@ -13,13 +16,22 @@ void read_axis(const YamlSource& src, const YAML::Node& map, const std::string& 
   if (map[name]) axis = src.read_int_axis(map[name], key, min, max);
 }
 
-std::vector<std::string> read_executors(const YamlSource& src, const YAML::Node& node,
-                                        const std::string& key) {
-  if (!node.IsSequence()) return {src.read_choice(node, key, kExecutors)};
+ExecutorKind read_executor(const YamlSource& src, const YAML::Node& node, const std::string& key) {
+  return *parse_executor(src.read_choice(node, key, executor_names()));
+}
+
+std::vector<ExecutorKind> read_executors(const YamlSource& src, const YAML::Node& node,
+                                         const std::string& key) {
+  if (!node.IsSequence()) return {read_executor(src, node, key)};
   if (node.size() == 0) src.fail(node, key, "expected a value or a non-empty list");
-  std::vector<std::string> result;
+  std::vector<ExecutorKind> result;
   for (std::size_t i = 0; i < node.size(); ++i) {
-    result.push_back(src.read_choice(node[i], join_key(key, std::to_string(i)), kExecutors));
+    const std::string item_key = join_key(key, std::to_string(i));
+    const ExecutorKind executor = read_executor(src, node[i], item_key);
+    if (std::find(result.begin(), result.end(), executor) != result.end()) {
+      src.fail(node[i], item_key, fmt::format("executor {} is listed twice", to_string(executor)));
+    }
+    result.push_back(executor);
   }
   return result;
 }
@@ -54,11 +66,11 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   return axes;
 }
 
-std::vector<AxisPoint> axis_product(const Axes& a) {
+std::vector<CaseKey> axis_product(const Axes& a) {
   const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
                                                &a.heads,   &a.kv_heads, &a.head_dim,
                                                &a.block_q, &a.block_kv, &a.threads};
-  std::vector<AxisPoint> points;
+  std::vector<CaseKey> points;
   std::vector<std::size_t> at(lists.size() + 1, 0);  // an odometer; the last digit: executor
   auto size_of = [&](std::size_t i) {
     return i < lists.size() ? lists[i]->size() : a.executor.size();
@@ -69,8 +81,16 @@ std::vector<AxisPoint> axis_product(const Axes& a) {
   while (true) {
     auto v = [&](std::size_t i) { return (*lists[i])[at[i]]; };
     const Index q = v(0), heads = v(3);
-    points.push_back(AxisPoint{v(2), heads, v(4) ? v(4) : heads, v(5), q, v(1) ? v(1) : q, v(6),
-                               v(7), v(8), a.executor[at.back()]});
+    points.push_back(CaseKey{.batch = v(2),
+                             .heads = heads,
+                             .kv_heads = v(4) ? v(4) : heads,
+                             .head_dim = v(5),
+                             .seq_len = q,
+                             .seq_kv_len = v(1) ? v(1) : q,
+                             .block_q = v(6),
+                             .block_kv = v(7),
+                             .executor = a.executor[at.back()],
+                             .threads = v(8)});
     std::size_t digit = at.size();
     while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
     if (digit == 0) return points;

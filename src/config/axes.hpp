@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/yaml_source.hpp"
+#include "core/case_key.hpp"
 
 namespace attnbench {
 
@@ -14,7 +15,7 @@ struct Axes {
   IndexList batch = {1}, heads = {8}, kv_heads = {0}, head_dim = {64};  // kv_heads 0: = heads
   IndexList seq_len = {}, kv_len = {0};                                 // kv_len 0: = seq_len
   IndexList block_q = {64}, block_kv = {64}, threads = {1};
-  std::vector<std::string> executor = {"sparse"};
+  std::vector<ExecutorKind> executor = {ExecutorKind::kSparse};
   YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 
@@ -25,13 +26,8 @@ const std::vector<std::string>& axis_keys();
 Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
                const Axes& defaults);
 
-// One point of the axes' cartesian product.
-struct AxisPoint {
-  Index batch, heads, kv_heads, head_dim, q_len, kv_len, block_q, block_kv, threads;
-  std::string executor;
-};
-
-// Every point, the executor varying fastest so that the two executors of a cell sit together.
-std::vector<AxisPoint> axis_product(const Axes& axes);
+// Every point of the axes' cartesian product as a case key without its pattern, the executor
+// varying fastest so that the executors of a cell sit together.
+std::vector<CaseKey> axis_product(const Axes& axes);
 
 }  // namespace attnbench

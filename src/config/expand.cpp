@@ -217,17 +217,17 @@ bool overflows(std::initializer_list<Index> factors) {
 
 void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
   try {
-    std::tie(c.q_len, c.kv_len) = executed_lengths(c.pattern, c.seq_len, c.seq_kv_len);
+    std::tie(c.q_len, c.kv_len) = executed_lengths(c.pattern, c.key.seq_len, c.key.seq_kv_len);
   } catch (const ParamError& e) {
     fail_param(src, entry, e);
   }
-  if (overflows({4, c.shape.head_dim, c.shape.batch, c.shape.heads, c.q_len, c.kv_len})) {
+  if (overflows({4, c.key.head_dim, c.key.batch, c.key.heads, c.q_len, c.kv_len})) {
     src.fail(entry.node, entry.key,
              "the FLOP count of this case overflows 64-bit arithmetic (batch x heads x q_len x "
              "kv_len x head_dim too large)");
   }
   try {
-    instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
+    instantiate(c.pattern, c.q_len, c.kv_len, c.heads());
   } catch (const ParamError& e) {
     fail_param(src, entry, e);
   }
@@ -271,13 +271,11 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
       Case base;
       base.pattern = spec;
       base.measurement = measurement;
-      for (const AxisPoint& point : axis_product(entry.axes)) {
+      for (CaseKey& point : axis_product(entry.axes)) {
         Case c = base;
-        c.shape = Shape{point.batch, point.heads, point.kv_heads, point.head_dim};
-        c.seq_len = point.q_len, c.seq_kv_len = point.kv_len;
-        c.block_q = point.block_q, c.block_kv = point.block_kv;
-        c.threads = static_cast<int>(point.threads), c.executor = point.executor;
-        if (point.heads % point.kv_heads != 0) {
+        point.spec = spec.text();
+        c.key = std::move(point);
+        if (c.key.heads % c.key.kv_heads != 0) {
           src.fail(entry.axes.kv_heads_node, "shape.kv_heads",
                    fmt::format("heads ({}) must be a multiple of kv_heads ({})", point.heads,
                                point.kv_heads));

@@ -70,9 +70,9 @@ void check_input_files(const YamlSource& src, const YAML::Node& inputs,
   }
   for (const Case& c : cases) {
     const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
-        {"q", {c.shape.batch, c.shape.heads, c.q_len, c.shape.head_dim}},
-        {"k", {c.shape.batch, c.shape.kv_heads, c.kv_len, c.shape.head_dim}},
-        {"v", {c.shape.batch, c.shape.kv_heads, c.kv_len, c.shape.head_dim}}};
+        {"q", {c.key.batch, c.key.heads, c.q_len, c.key.head_dim}},
+        {"k", {c.key.batch, c.key.kv_heads, c.kv_len, c.key.head_dim}},
+        {"v", {c.key.batch, c.key.kv_heads, c.kv_len, c.key.head_dim}}};
     for (const auto& [key, shape] : expected) {
       if (shapes[key] != shape) {
         src.fail(inputs[key], "inputs." + key,

@@ -166,9 +166,9 @@ Verdict check_executors(const PatternInstance& inst) {
   const BlockLayout layout = build_layout(p, {g.q_len, g.kv_len, 16, 24}, 2);
   const std::vector<Index> rows = sample_rows(g.q_len, g.q_len);
   constexpr double kTolerance = 1e-4;
-  for (const char* name : {"dense", "sparse"}) {
+  for (const ExecutorKind executor : kAllExecutors) {
     std::vector<float> out(problem.q_elements(), NAN);
-    make_executor(name, problem, layout)->run(in, out.data());
+    make_executor(executor, problem, layout)->run(in, out.data());
     for (Index h = 0; h < g.heads; ++h) {
       const std::vector<double> ref = reference_rows(p, problem, in, 0, h, rows);
       const float* got = out.data() + q_offset(problem, 0, h);
@@ -179,7 +179,7 @@ Verdict check_executors(const PatternInstance& inst) {
           return fail(fmt::format(
               "{}: {} executor, head {} query row {}: output {} differs from the reference {} by "
               "{:.3g} (tolerance {:.0e})",
-              inst.label, name, h, row, got[i], ref[i], error, kTolerance));
+              inst.label, to_string(executor), h, row, got[i], ref[i], error, kTolerance));
         }
       }
     }

@@ -5,6 +5,7 @@
 
 #include "core/content_pattern.hpp"
 #include "core/errors.hpp"
+#include "core/prepare_mask.hpp"
 #include "exec/problem.hpp"
 
 namespace attnbench::conformance {
@@ -24,12 +25,15 @@ const std::vector<Lengths> kGeometries = {{16, 16, "top_left"},  {64, 64, "top_l
 }  // namespace
 
 std::unique_ptr<Pattern> prepared(std::unique_ptr<Pattern> pattern, std::uint64_t seed) {
-  if (auto* content = dynamic_cast<ContentPattern*>(pattern.get())) {
-    const Geometry& g = pattern->geometry();
-    const Problem problem{1, g.heads, g.heads, g.q_len, g.kv_len, 16, 1};
-    content->prepare(content_inputs(problem, random_inputs(problem, seed)));
-  }
-  return pattern;
+  const Geometry& g = pattern->geometry();
+  const Problem problem{1, g.heads, g.heads, g.q_len, g.kv_len, 16, 1};
+  Tensors inputs;
+  return prepare_pattern(std::move(pattern),
+                         [&] {
+                           inputs = random_inputs(problem, seed);
+                           return content_inputs(problem, inputs);
+                         })
+      .pattern;
 }
 
 std::vector<PatternInstance> instances_of(const PatternInfo& info) {

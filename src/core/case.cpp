@@ -22,10 +22,4 @@ std::string PatternSpec::text() const {
   return name + ':' + values;
 }
 
-std::string Case::id() const {
-  return fmt::format("{}/b{}.h{}.kvh{}.d{}/q{}.kv{}/bq{}.bkv{}/{}/t{}", pattern.text(), shape.batch,
-                     shape.heads, shape.kv_heads, shape.head_dim, seq_len, seq_kv_len, block_q,
-                     block_kv, executor, threads);
-}
-
 }  // namespace attnbench

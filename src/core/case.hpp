@@ -1,11 +1,13 @@
-// One cell of an experiment: a pattern with its parameters, a shape, lengths, tiles, an
-// executor and a thread count. Its id is canonical: the same case has the same id in any run,
-// and `attnbench run CONFIG --case ID` reruns exactly it.
+// One cell of an experiment: a pattern with its parameters and the other axes of its CaseKey.
+// Its id is canonical: the same case has the same id in any run, and `attnbench run CONFIG
+// --case ID` reruns exactly it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "core/case_key.hpp"
+#include "core/layout.hpp"
 #include "core/params.hpp"
 
 namespace attnbench {
@@ -22,13 +24,6 @@ struct PatternSpec {
   std::string text() const;
 };
 
-struct Shape {
-  Index batch = 1;
-  Index heads = 8;
-  Index kv_heads = 8;  // grouped-query attention when smaller than heads
-  Index head_dim = 64;
-};
-
 // How a case is measured; not part of its identity.
 struct Measurement {
   int repetitions = 5;
@@ -41,21 +36,18 @@ struct Measurement {
   std::string inputs_q, inputs_k, inputs_v;
 };
 
+// A case to run: its identity (the key), the pattern built from it, the lengths it executes and
+// how it is measured.
 struct Case {
   PatternSpec pattern;
-  std::vector<std::string> param_order;  // declaration order, for the id
-  Shape shape;
-  Index seq_len = 0;     // as configured: the id uses these
-  Index seq_kv_len = 0;  // as configured (kv_len, defaulting to seq_len)
-  Index q_len = 0;       // as executed, from the pattern's `lengths` (usually the same)
+  CaseKey key;      // key.spec is pattern.text()
+  Index q_len = 0;  // as executed, from the pattern's `lengths` (usually key.seq_len)
   Index kv_len = 0;
-  Index block_q = 64;
-  Index block_kv = 64;
-  std::string executor = "sparse";
-  int threads = 1;
   Measurement measurement;
 
-  std::string id() const;
+  std::string id() const { return key.id(); }
+  LayoutShape layout_shape() const { return {q_len, kv_len, key.block_q, key.block_kv}; }
+  int heads() const { return static_cast<int>(key.heads); }
 };
 
 }  // namespace attnbench

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/case_key.hpp"
 #include "core/layout.hpp"
 #include "exec/problem.hpp"
 
@@ -20,11 +21,10 @@ class Executor {
 };
 
 // Bytes the executor holds beyond Q, K, V, O and the layout (scores, tile buffers).
-std::size_t workspace_bytes(const std::string& executor, const Problem& problem,
+std::size_t workspace_bytes(ExecutorKind executor, const Problem& problem,
                             const LayoutShape& shape);
 
-// "dense" or "sparse". Throws std::invalid_argument for another name.
-std::unique_ptr<Executor> make_executor(const std::string& name, const Problem& problem,
+std::unique_ptr<Executor> make_executor(ExecutorKind executor, const Problem& problem,
                                         const BlockLayout& layout);
 
 }  // namespace attnbench

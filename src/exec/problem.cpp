@@ -23,6 +23,17 @@ void fill_uniform(std::vector<float>& values, std::size_t count, std::uint64_t s
 
 }  // namespace
 
+Problem problem_of(const Case& c) {
+  const CaseKey& k = c.key;
+  return Problem{.batch = k.batch,
+                 .heads = k.heads,
+                 .kv_heads = k.kv_heads,
+                 .q_len = c.q_len,
+                 .kv_len = c.kv_len,
+                 .head_dim = k.head_dim,
+                 .threads = static_cast<int>(k.threads)};
+}
+
 ContentInputs content_inputs(const Problem& p, const Tensors& t) {
   return ContentInputs{t.q.data(), t.k.data(), p.heads, p.kv_heads, p.q_len, p.kv_len, p.head_dim};
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/case.hpp"
 #include "core/content_pattern.hpp"
 #include "core/params.hpp"
 
@@ -41,6 +42,9 @@ Tensors random_inputs(const Problem& problem, std::uint64_t seed);
 
 // What a content-dependent pattern sees: batch item 0 of Q and K.
 ContentInputs content_inputs(const Problem& problem, const Tensors& tensors);
+
+// The problem a case executes: its key's shape and threads at its executed lengths.
+Problem problem_of(const Case& c);
 
 // Offsets of one (batch, head) slice.
 inline std::size_t q_offset(const Problem& p, Index b, Index h) {

@@ -6,16 +6,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "exec/executor_facts.hpp"
+
 namespace attnbench {
 
 namespace {
-
-// Cases that differ only by executor share this key.
-std::string cell_key(const CaseRecord& r) {
-  return Json{r.pattern, r.params, r.batch,   r.heads,    r.kv_heads, r.head_dim,
-              r.q_len,   r.kv_len, r.block_q, r.block_kv, r.threads}
-      .dump();
-}
 
 std::string fixed(std::optional<double> value, int digits) {
   return value ? fmt::format("{:.{}f}", *value, digits) : "-";
@@ -30,7 +25,7 @@ std::string mebibytes(std::int64_t bytes) {
 }
 
 std::optional<double> speedup(const CaseRecord& r, const std::map<std::string, double>& dense) {
-  auto it = dense.find(cell_key(r));
+  auto it = dense.find(cell_key(r.key));
   if (!r.latency_ms || it == dense.end() || r.latency_ms->median <= 0) return std::nullopt;
   return it->second / r.latency_ms->median;
 }
@@ -49,7 +44,8 @@ std::string params_text(const Json& params) {
 Table case_table(const RunResults& results) {
   std::map<std::string, double> dense_median;
   for (const CaseRecord& r : results.cases) {
-    if (r.executor == "dense" && r.latency_ms) dense_median[cell_key(r)] = r.latency_ms->median;
+    if (r.executor() == baseline_executor() && r.latency_ms)
+      dense_median[cell_key(r.key)] = r.latency_ms->median;
   }
   Table t;
   t.headers = {"pattern",      "params",       "b.h.kvh.d",      "q_len",       "kv_len",
@@ -60,15 +56,16 @@ Table case_table(const RunResults& results) {
   t.right_aligned = {false, false, false, true, true, true, false, true, false, true, true, true,
                      true,  true,  true,  true, true, true, true,  true, true,  true, true};
   for (const CaseRecord& r : results.cases) {
+    const CaseKey& k = r.key;
     t.rows.push_back({r.pattern,
                       params_text(r.params),
-                      fmt::format("{}.{}.{}.{}", r.batch, r.heads, r.kv_heads, r.head_dim),
+                      fmt::format("{}.{}.{}.{}", k.batch, k.heads, k.kv_heads, k.head_dim),
                       std::to_string(r.q_len),
                       std::to_string(r.kv_len),
-                      fmt::format("{}x{}", r.block_q, r.block_kv),
-                      r.executor,
-                      std::to_string(r.threads),
-                      r.status,
+                      fmt::format("{}x{}", k.block_q, k.block_kv),
+                      std::string(facts_of(k.executor).label),
+                      std::to_string(k.threads),
+                      std::string(to_string(r.status)),
                       r.latency_ms ? fmt::format("{:.3f}", r.latency_ms->median) : "-",
                       fixed(speedup(r, dense_median), 2),
                       gflop(r.flops.useful),

@@ -23,13 +23,13 @@ Comparison compare_runs(const RunResults& a, const RunResults& b, double thresho
   warn_if_different("oneDNN version", ca.onednn_version, cb.onednn_version, out.warnings);
   warn_if_different("compiler", ca.compiler, cb.compiler, out.warnings);
   std::map<std::string, const CaseRecord*> in_b;
-  for (const CaseRecord& r : b.cases) in_b[r.id] = &r;
+  for (const CaseRecord& r : b.cases) in_b[r.id()] = &r;
   out.table =
       Table{{"case", "status A", "status B", "median ms A", "median ms B", "B / A", "verdict"},
             {},
             {false, false, false, true, true, true, false}};
   for (const CaseRecord& ra : a.cases) {
-    auto it = in_b.find(ra.id);
+    auto it = in_b.find(ra.id());
     if (it == in_b.end()) {
       ++out.only_a;
       continue;
@@ -41,12 +41,12 @@ Comparison compare_runs(const RunResults& a, const RunResults& b, double thresho
       const double r = rb.latency_ms->median / ra.latency_ms->median;
       ratio = fmt::format("{:.3f}", r);
       verdict = r > 1.0 + threshold ? "SLOWER" : r < 1.0 - threshold ? "faster" : "same";
-      if (r > 1.0 + threshold) out.slower.push_back(ra.id);
+      if (r > 1.0 + threshold) out.slower.push_back(ra.id());
     }
-    out.table.rows.push_back({ra.id, ra.status, rb.status,
-                              ra.latency_ms ? fmt::format("{:.3f}", ra.latency_ms->median) : "-",
-                              rb.latency_ms ? fmt::format("{:.3f}", rb.latency_ms->median) : "-",
-                              ratio, verdict});
+    out.table.rows.push_back(
+        {ra.id(), std::string(to_string(ra.status)), std::string(to_string(rb.status)),
+         ra.latency_ms ? fmt::format("{:.3f}", ra.latency_ms->median) : "-",
+         rb.latency_ms ? fmt::format("{:.3f}", rb.latency_ms->median) : "-", ratio, verdict});
   }
   out.only_b = static_cast<int>(in_b.size());
   return out;

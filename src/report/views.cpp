@@ -3,38 +3,39 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <optional>
 
+#include "exec/executor_facts.hpp"
 #include "report/case_table.hpp"
 
 namespace attnbench {
 
 namespace {
 
-// One (pattern, parameters, shape, length, tile, threads) cell and its two executors.
+// One cell (every axis of the case key but the executor) and its record on each executor.
 struct Cell {
   std::string label;
   std::int64_t q_len = 0, kv_len = 0;
-  const CaseRecord* dense = nullptr;
-  const CaseRecord* sparse = nullptr;
+  std::array<const CaseRecord*, std::size(kAllExecutors)> by_executor{};
+  const CaseRecord* baseline = nullptr;  // the baseline executor's record
+  const CaseRecord* sparse = nullptr;    // the sparse executor's record
 };
-
-std::string cell_key(const CaseRecord& r) {
-  return Json{r.pattern, r.params, r.batch,   r.heads,    r.kv_heads, r.head_dim,
-              r.q_len,   r.kv_len, r.block_q, r.block_kv, r.threads}
-      .dump();
-}
 
 std::vector<Cell> cells_of(const RunResults& results) {
   std::vector<Cell> cells;
   std::map<std::string, std::size_t> index;
   for (const CaseRecord& r : results.cases) {
-    auto [it, inserted] = index.emplace(cell_key(r), cells.size());
+    auto [it, inserted] = index.emplace(cell_key(r.key), cells.size());
     if (inserted) cells.push_back(Cell{pattern_label(r), r.q_len, r.kv_len});
     Cell& cell = cells[it->second];
-    (r.executor == "dense" ? cell.dense : cell.sparse) = &r;
+    cell.by_executor[static_cast<std::size_t>(r.executor())] = &r;
+  }
+  for (Cell& cell : cells) {
+    cell.baseline = cell.by_executor[static_cast<std::size_t>(baseline_executor())];
+    cell.sparse = cell.by_executor[static_cast<std::size_t>(ExecutorKind::kSparse)];
   }
   return cells;
 }
@@ -55,12 +56,16 @@ std::string mib(const CaseRecord* r) {
 }
 
 std::optional<double> speedup(const Cell& c) {
-  const auto d = median(c.dense), s = median(c.sparse);
+  const auto d = median(c.baseline), s = median(c.sparse);
   if (!d || !s || *s <= 0) return std::nullopt;
   return *d / *s;
 }
 
-const CaseRecord* any_record(const Cell& c) { return c.sparse ? c.sparse : c.dense; }
+const CaseRecord* any_record(const Cell& c) { return c.sparse ? c.sparse : c.baseline; }
+
+std::string column(ExecutorKind executor, const std::string& what) {
+  return fmt::format("{} {}", facts_of(executor).label, what);
+}
 
 }  // namespace
 
@@ -75,17 +80,19 @@ std::string pattern_label(const CaseRecord& r) {
 }
 
 Table comparison_table(const RunResults& results) {
-  Table t{{"pattern", "q_len", "kv_len", "sparse ms", "dense ms", "speedup", "sparse GFLOP/s",
-           "GEMM frac", "sparse peak MiB", "dense peak MiB"},
+  const ExecutorKind sparse = ExecutorKind::kSparse, baseline = baseline_executor();
+  Table t{{"pattern", "q_len", "kv_len", column(sparse, "ms"), column(baseline, "ms"), "speedup",
+           column(sparse, "GFLOP/s"), "GEMM frac", column(sparse, "peak MiB"),
+           column(baseline, "peak MiB")},
           {},
           {false, true, true, true, true, true, true, true, true, true}};
   for (const Cell& c : cells_of(results)) {
     t.rows.push_back({c.label, std::to_string(c.q_len), std::to_string(c.kv_len),
-                      number(median(c.sparse), 3), number(median(c.dense), 3),
+                      number(median(c.sparse), 3), number(median(c.baseline), 3),
                       number(speedup(c), 2),
                       number(c.sparse ? c.sparse->gflops_useful : std::nullopt, 1),
                       number(c.sparse ? c.sparse->gemm_fraction : std::nullopt, 3), mib(c.sparse),
-                      mib(c.dense)});
+                      mib(c.baseline)});
   }
   return t;
 }
@@ -164,8 +171,7 @@ Table density_table(const std::vector<CaseRecord>& records) {
            true, true, true, true}};
   std::map<std::string, bool> seen;
   for (const CaseRecord& r : records) {
-    const std::string key =
-        Json{r.pattern, r.params, r.heads, r.q_len, r.kv_len, r.block_q, r.block_kv}.dump();
+    const std::string key = mask_key(r.key);
     if (seen[key] || r.mask.total_tiles == 0) continue;
     seen[key] = true;
     const MaskFigures& m = r.mask;
@@ -177,8 +183,8 @@ Table density_table(const std::vector<CaseRecord>& records) {
                                                        static_cast<double>(m.causal_pairs))
                            : "-";
     t.rows.push_back(
-        {pattern_label(r), std::to_string(r.heads), std::to_string(r.q_len),
-         std::to_string(r.kv_len), fmt::format("{}x{}", r.block_q, r.block_kv),
+        {pattern_label(r), std::to_string(r.key.heads), std::to_string(r.q_len),
+         std::to_string(r.kv_len), fmt::format("{}x{}", r.key.block_q, r.key.block_kv),
          std::to_string(m.allowed_pairs), closed, agree, fmt::format("{:.4f}", r.density.element),
          of_causal, fmt::format("{:.4f}", r.density.tile),
          fmt::format("{:.4f}", m.tile_pairs ? 1.0 - static_cast<double>(m.allowed_pairs) /
@@ -186,7 +192,7 @@ Table density_table(const std::vector<CaseRecord>& records) {
                                             : 0.0),
          std::to_string(m.min_keys), fmt::format("{:.1f}", m.mean_keys), std::to_string(m.max_keys),
          std::to_string(m.empty_rows),
-         fmt::format("{:.2f}", static_cast<double>(r.heads * r.q_len * r.kv_len) / (1 << 20)),
+         fmt::format("{:.2f}", static_cast<double>(r.key.heads * r.q_len * r.kv_len) / (1 << 20)),
          fmt::format("{:.3f}", static_cast<double>(m.layout_bytes) / (1 << 20))});
     for (std::size_t h = 0; h < m.per_head.size(); ++h) {
       const HeadKeys& k = m.per_head[h];

@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <fstream>
 #include <stdexcept>
 
 namespace attnbench {
 
 namespace {
+
+constexpr std::array<std::string_view, 5> kStatusNames = {"passed", "executed", "failed", "skipped",
+                                                          "error"};
+constexpr std::array<std::string_view, 4> kModeNames = {"list", "check", "perf", "all"};
 
 template <typename T>
 Json optional_json(const std::optional<T>& value) {
@@ -20,23 +25,104 @@ std::optional<T> optional_from(const Json& json, const char* key) {
   return json.at(key).get<T>();
 }
 
-}  // namespace
+// Reads json[key] into `value` by name; the field must exist.
+template <typename T>
+void read(const Json& json, const char* key, T& value) {
+  value = json.at(key).get<T>();
+}
 
-void to_json(Json& j, const LatencyMs& l) {
-  j = Json{{"median", l.median}, {"min", l.min},       {"max", l.max},
-           {"mean", l.mean},     {"stddev", l.stddev}, {"repetitions", l.repetitions}};
+template <typename Enum, std::size_t N>
+std::optional<Enum> parse_enum(std::string_view text,
+                               const std::array<std::string_view, N>& names) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == text) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
 }
-void from_json(const Json& j, LatencyMs& l) {
-  l = LatencyMs{j.at("median"), j.at("min"),    j.at("max"),
-                j.at("mean"),   j.at("stddev"), j.at("repetitions")};
+
+template <typename Enum, std::size_t N>
+Enum enum_field(const Json& json, const char* key, const std::array<std::string_view, N>& names) {
+  const std::string text = json.at(key).get<std::string>();
+  const std::optional<Enum> value = parse_enum<Enum>(text, names);
+  if (!value) {
+    throw std::runtime_error(
+        fmt::format("{}: unknown value '{}' (known: {})", key, text, fmt::join(names, ", ")));
+  }
+  return *value;
 }
-void to_json(Json& j, const AccuracyFigures& a) {
-  j = Json{{"max_abs_err", a.max_abs_err},
-           {"max_rel_err", a.max_rel_err},
-           {"rows_checked", a.rows_checked}};
+
+// The case key's axes, each under its declared name.
+void write_key(Json& j, const CaseKey& key) {
+  for (const AxisDecl& axis : case_axes()) {
+    const std::string name(axis.name);
+    std::visit(
+        [&](auto member) {
+          const auto& value = key.*member;
+          if constexpr (std::is_same_v<std::decay_t<decltype(value)>, ExecutorKind>) {
+            j[name] = to_string(value);
+          } else {
+            j[name] = value;
+          }
+        },
+        axis.member);
+  }
 }
-void from_json(const Json& j, AccuracyFigures& a) {
-  a = AccuracyFigures{j.at("max_abs_err"), j.at("max_rel_err"), j.at("rows_checked")};
+
+// Format 2 writes every axis by name; format 1 only the id, which is canonical and parses back
+// into the same key. An optional axis newer than the record is at its default.
+CaseKey read_key(const Json& j) {
+  const std::string id = j.at("id").get<std::string>();
+  if (!j.contains("spec")) {
+    try {
+      return parse_case_id(id);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(fmt::format("id: {}", e.what()));
+    }
+  }
+  CaseKey key;
+  for (const AxisDecl& axis : case_axes()) {
+    const std::string name(axis.name);
+    if (!j.contains(name) && axis.id_segment == kOptionalSegment) {
+      set_axis_text(key, axis, axis.default_text);
+      continue;
+    }
+    const Json& value = j.at(name);
+    try {
+      set_axis_text(key, axis, value.is_string() ? value.get<std::string>() : value.dump());
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(fmt::format("{}: {}", name, e.what()));
+    }
+  }
+  if (key.id() != id) {
+    throw std::runtime_error(
+        fmt::format("the id '{}' does not match the record's fields ('{}')", id, key.id()));
+  }
+  return key;
+}
+
+Json latency_json(const LatencyMs& l) {
+  return Json{{"median", l.median}, {"min", l.min},       {"max", l.max},
+              {"mean", l.mean},     {"stddev", l.stddev}, {"repetitions", l.repetitions}};
+}
+
+LatencyMs latency_from(const Json& j) {
+  LatencyMs l;
+  read(j, "median", l.median), read(j, "min", l.min), read(j, "max", l.max);
+  read(j, "mean", l.mean), read(j, "stddev", l.stddev), read(j, "repetitions", l.repetitions);
+  return l;
+}
+
+Json accuracy_json(const AccuracyFigures& a) {
+  return Json{{"max_abs_err", a.max_abs_err},
+              {"max_rel_err", a.max_rel_err},
+              {"rows_checked", a.rows_checked}};
+}
+
+AccuracyFigures accuracy_from(const Json& j) {
+  AccuracyFigures a;
+  read(j, "max_abs_err", a.max_abs_err), read(j, "max_rel_err", a.max_rel_err);
+  read(j, "rows_checked", a.rows_checked);
+  return a;
 }
 
 Json per_head_json(const std::vector<HeadKeys>& heads) {
@@ -50,27 +136,63 @@ Json per_head_json(const std::vector<HeadKeys>& heads) {
   return list;
 }
 
+Json mask_json(const MaskFigures& m) {
+  return Json{{"allowed_pairs", m.allowed_pairs},
+              {"closed_form_pairs", optional_json(m.closed_form_pairs)},
+              {"min_keys", m.min_keys},
+              {"max_keys", m.max_keys},
+              {"mean_keys", m.mean_keys},
+              {"empty_rows", m.empty_rows},
+              {"tile_pairs", m.tile_pairs},
+              {"causal_pairs", m.causal_pairs},
+              {"visited_tiles", m.visited_tiles},
+              {"partial_tiles", m.partial_tiles},
+              {"total_tiles", m.total_tiles},
+              {"layout_bytes", m.layout_bytes},
+              {"per_head", per_head_json(m.per_head)}};
+}
+
+MaskFigures mask_from(const Json& j) {
+  MaskFigures m;
+  read(j, "allowed_pairs", m.allowed_pairs);
+  m.closed_form_pairs = optional_from<std::int64_t>(j, "closed_form_pairs");
+  read(j, "min_keys", m.min_keys), read(j, "max_keys", m.max_keys);
+  read(j, "mean_keys", m.mean_keys), read(j, "empty_rows", m.empty_rows);
+  read(j, "tile_pairs", m.tile_pairs), read(j, "causal_pairs", m.causal_pairs);
+  read(j, "visited_tiles", m.visited_tiles), read(j, "partial_tiles", m.partial_tiles);
+  read(j, "total_tiles", m.total_tiles), read(j, "layout_bytes", m.layout_bytes);
+  for (const Json& h : j.value("per_head", Json::array())) {  // absent before it existed
+    HeadKeys keys;
+    read(h, "allowed_pairs", keys.allowed_pairs), read(h, "min_keys", keys.min_keys);
+    read(h, "max_keys", keys.max_keys), read(h, "mean_keys", keys.mean_keys);
+    m.per_head.push_back(keys);
+  }
+  return m;
+}
+
+}  // namespace
+
+std::string_view to_string(CaseStatus status) {
+  return kStatusNames[static_cast<std::size_t>(status)];
+}
+std::optional<CaseStatus> parse_status(std::string_view text) {
+  return parse_enum<CaseStatus>(text, kStatusNames);
+}
+std::string_view to_string(RunMode mode) { return kModeNames[static_cast<std::size_t>(mode)]; }
+std::optional<RunMode> parse_mode(std::string_view text) {
+  return parse_enum<RunMode>(text, kModeNames);
+}
+
 Json to_json(const CaseRecord& r) {
-  const MaskFigures& m = r.mask;
-  return Json{
-      {"type", "case"},
-      {"id", r.id},
-      {"pattern", r.pattern},
-      {"params", r.params},
-      {"batch", r.batch},
-      {"heads", r.heads},
-      {"kv_heads", r.kv_heads},
+  Json j{{"type", "case"}, {"id", r.id()}, {"pattern", r.pattern}, {"params", r.params}};
+  write_key(j, r.key);
+  j.update(Json{
       {"q_len", r.q_len},
       {"kv_len", r.kv_len},
-      {"head_dim", r.head_dim},
-      {"block_q", r.block_q},
-      {"block_kv", r.block_kv},
-      {"executor", r.executor},
       {"impl", r.impl},
-      {"threads", r.threads},
-      {"status", r.status},
+      {"status", to_string(r.status)},
       {"message", r.message},
-      {"latency_ms", optional_json(r.latency_ms)},
+      {"latency_ms", r.latency_ms ? latency_json(*r.latency_ms) : Json(nullptr)},
       {"layout_ms", r.layout_ms},
       {"prepare_ms", r.prepare_ms},
       {"balance", r.balance},
@@ -83,63 +205,40 @@ Json to_json(const CaseRecord& r) {
        {{"element", r.density.element}, {"tile", r.density.tile}, {"waste", r.density.waste}}},
       {"memory",
        {{"analytic_bytes", r.memory.analytic_bytes}, {"peak_rss_bytes", r.memory.peak_rss_bytes}}},
-      {"accuracy", optional_json(r.accuracy)},
-      {"mask",
-       {{"allowed_pairs", m.allowed_pairs},
-        {"closed_form_pairs", optional_json(m.closed_form_pairs)},
-        {"min_keys", m.min_keys},
-        {"max_keys", m.max_keys},
-        {"mean_keys", m.mean_keys},
-        {"empty_rows", m.empty_rows},
-        {"tile_pairs", m.tile_pairs},
-        {"causal_pairs", m.causal_pairs},
-        {"visited_tiles", m.visited_tiles},
-        {"partial_tiles", m.partial_tiles},
-        {"total_tiles", m.total_tiles},
-        {"layout_bytes", m.layout_bytes},
-        {"per_head", per_head_json(m.per_head)}}}};
+      {"accuracy", r.accuracy ? accuracy_json(*r.accuracy) : Json(nullptr)},
+      {"mask", mask_json(r.mask)}});
+  return j;
 }
 
 CaseRecord case_from_json(const Json& j) {
   CaseRecord r;
-  r.id = j.at("id"), r.pattern = j.at("pattern"), r.params = j.at("params");
-  r.batch = j.at("batch"), r.heads = j.at("heads"), r.kv_heads = j.at("kv_heads");
-  r.q_len = j.at("q_len"), r.kv_len = j.at("kv_len"), r.head_dim = j.at("head_dim");
-  r.block_q = j.at("block_q"), r.block_kv = j.at("block_kv");
-  r.executor = j.at("executor"), r.impl = j.at("impl"), r.threads = j.at("threads");
-  r.status = j.at("status"), r.message = j.at("message");
-  r.latency_ms = optional_from<LatencyMs>(j, "latency_ms");
-  r.layout_ms = j.at("layout_ms");
-  r.prepare_ms = j.at("prepare_ms");
-  r.balance = j.at("balance").get<std::map<std::string, double>>();
-  r.side_flops = j.at("side_flops").get<std::map<std::string, std::int64_t>>();
+  r.key = read_key(j);
+  read(j, "pattern", r.pattern), read(j, "params", r.params);
+  read(j, "q_len", r.q_len), read(j, "kv_len", r.kv_len), read(j, "impl", r.impl);
+  r.status = enum_field<CaseStatus>(j, "status", kStatusNames);
+  read(j, "message", r.message);
+  if (!j.at("latency_ms").is_null()) r.latency_ms = latency_from(j.at("latency_ms"));
+  read(j, "layout_ms", r.layout_ms), read(j, "prepare_ms", r.prepare_ms);
+  read(j, "balance", r.balance), read(j, "side_flops", r.side_flops);
   const Json& f = j.at("flops");
-  r.flops = FlopCounts{f.at("useful"), f.at("executed"), f.at("dense")};
+  read(f, "useful", r.flops.useful), read(f, "executed", r.flops.executed);
+  read(f, "dense", r.flops.dense);
   r.gflops_useful = optional_from<double>(j, "gflops_useful");
   r.gemm_fraction = optional_from<double>(j, "gemm_fraction");
   const Json& d = j.at("density");
-  r.density = DensityFigures{d.at("element"), d.at("tile"), d.at("waste")};
+  read(d, "element", r.density.element), read(d, "tile", r.density.tile);
+  read(d, "waste", r.density.waste);
   const Json& mem = j.at("memory");
-  r.memory = MemoryFigures{mem.at("analytic_bytes"), mem.at("peak_rss_bytes")};
-  r.accuracy = optional_from<AccuracyFigures>(j, "accuracy");
-  const Json& m = j.at("mask");
-  r.mask = MaskFigures{m.at("allowed_pairs"), optional_from<std::int64_t>(m, "closed_form_pairs"),
-                       m.at("min_keys"),      m.at("max_keys"),
-                       m.at("mean_keys"),     m.at("empty_rows"),
-                       m.at("tile_pairs"),    m.at("causal_pairs"),
-                       m.at("visited_tiles"), m.at("partial_tiles"),
-                       m.at("total_tiles"),   m.at("layout_bytes")};
-  if (m.contains("per_head")) {  // absent in records written before it existed
-    for (const Json& h : m.at("per_head")) {
-      r.mask.per_head.push_back(
-          HeadKeys{h.at("allowed_pairs"), h.at("min_keys"), h.at("max_keys"), h.at("mean_keys")});
-    }
-  }
+  read(mem, "analytic_bytes", r.memory.analytic_bytes);
+  read(mem, "peak_rss_bytes", r.memory.peak_rss_bytes);
+  if (!j.at("accuracy").is_null()) r.accuracy = accuracy_from(j.at("accuracy"));
+  r.mask = mask_from(j.at("mask"));
   return r;
 }
 
 Json to_json(const RunContext& c) {
   return Json{{"type", "context"},
+              {"format_version", kResultsFormatVersion},
               {"attnbench_version", c.attnbench_version},
               {"experiment", c.experiment},
               {"started_utc", c.started_utc},
@@ -154,7 +253,7 @@ Json to_json(const RunContext& c) {
               {"config_path", c.config_path},
               {"config_hash", c.config_hash},
               {"command_line", c.command_line},
-              {"mode", c.mode},
+              {"mode", to_string(c.mode)},
               {"seed", c.seed},
               {"gemm_gflops", c.gemm_gflops},
               {"shard", c.shard},
@@ -165,21 +264,34 @@ Json to_json(const RunContext& c) {
 
 RunContext context_from_json(const Json& j) {
   RunContext c;
-  c.attnbench_version = j.at("attnbench_version"), c.experiment = j.at("experiment");
-  c.started_utc = j.at("started_utc"), c.cpu_model = j.at("cpu_model");
-  c.cpu_flags = j.at("cpu_flags").get<std::vector<std::string>>();
-  c.cores = j.at("cores"), c.threads = j.at("threads").get<std::vector<int>>();
-  c.onednn_version = j.at("onednn_version"), c.compiler = j.at("compiler");
-  c.git_commit = j.at("git_commit"), c.hostname = j.at("hostname");
-  c.config_path = j.at("config_path"), c.config_hash = j.at("config_hash");
-  c.command_line = j.at("command_line"), c.mode = j.at("mode"), c.seed = j.at("seed");
-  c.gemm_gflops = j.at("gemm_gflops").get<std::map<std::string, double>>();
+  c.format_version = j.value("format_version", 1);
+  read(j, "attnbench_version", c.attnbench_version), read(j, "experiment", c.experiment);
+  read(j, "started_utc", c.started_utc), read(j, "cpu_model", c.cpu_model);
+  read(j, "cpu_flags", c.cpu_flags), read(j, "cores", c.cores), read(j, "threads", c.threads);
+  read(j, "onednn_version", c.onednn_version), read(j, "compiler", c.compiler);
+  read(j, "git_commit", c.git_commit), read(j, "hostname", c.hostname);
+  read(j, "config_path", c.config_path), read(j, "config_hash", c.config_hash);
+  read(j, "command_line", c.command_line), read(j, "seed", c.seed);
+  c.mode = enum_field<RunMode>(j, "mode", kModeNames);
+  read(j, "gemm_gflops", c.gemm_gflops);
   c.shard = j.value("shard", "");
   c.shard_cases = j.value("shard_cases", std::int64_t{0});
   c.experiment_cases = j.value("experiment_cases", std::int64_t{0});
   c.plugins = j.value("plugins", std::vector<std::string>{});
   return c;
 }
+
+namespace {
+
+void refuse_newer(const std::string& path, const RunContext& context) {
+  if (context.format_version <= kResultsFormatVersion) return;
+  throw std::runtime_error(fmt::format(
+      "{}: results format version {}, newer than the version {} this attnbench reads; use a newer "
+      "attnbench",
+      path, context.format_version, kResultsFormatVersion));
+}
+
+}  // namespace
 
 RunResults read_results(const std::string& path) {
   std::ifstream file(path);
@@ -194,17 +306,22 @@ RunResults read_results(const std::string& path) {
       ++results.torn_lines;
       break;
     }
+    bool is_context = false;
     try {
       const Json json = Json::parse(line);
-      if (json.at("type") == "context") {
+      is_context = json.at("type") == "context";
+      if (is_context) {
         results.context = context_from_json(json);
-        has_context = true;
       } else {
         results.cases.push_back(case_from_json(json));
       }
-    } catch (const Json::exception& e) {
+    } catch (const std::exception& e) {  // nlohmann's errors, and wrong values
       throw std::runtime_error(
           fmt::format("{}:{}: not a valid record: {}", path, number, e.what()));
+    }
+    if (is_context) {
+      refuse_newer(path, results.context);
+      has_context = true;
     }
   }
   if (!has_context) throw std::runtime_error(fmt::format("{}: no context record", path));

@@ -10,9 +10,31 @@
 #include <string>
 #include <vector>
 
+#include "core/case_key.hpp"
+
 namespace attnbench {
 
 using Json = nlohmann::ordered_json;
+
+// The results format. 1: records identified by their id alone; 2: the case key's axes written by
+// name beside it (`spec`, `seq_len`, `seq_kv_len` ...), `format_version` in the context, the
+// status `executed`. Readers take every version up to this one.
+inline constexpr int kResultsFormatVersion = 2;
+
+// passed: checked against the reference and within tolerance (and timed unless --mode check);
+// executed: timed without a check (--mode perf). Both, and skipped, count as success.
+enum class CaseStatus { kPassed, kExecuted, kFailed, kSkipped, kError };
+inline constexpr CaseStatus kAllStatuses[] = {CaseStatus::kPassed, CaseStatus::kExecuted,
+                                              CaseStatus::kFailed, CaseStatus::kSkipped,
+                                              CaseStatus::kError};
+std::string_view to_string(CaseStatus status);
+std::optional<CaseStatus> parse_status(std::string_view text);
+inline bool is_success(CaseStatus s) { return s != CaseStatus::kFailed && s != CaseStatus::kError; }
+
+// What a run does with its cases: list the ids, check against the reference, time, or both.
+enum class RunMode { kList, kCheck, kPerf, kAll };
+std::string_view to_string(RunMode mode);
+std::optional<RunMode> parse_mode(std::string_view text);
 
 struct LatencyMs {
   double median = 0, min = 0, max = 0, mean = 0, stddev = 0;
@@ -62,13 +84,13 @@ struct MaskFigures {
 };
 
 struct CaseRecord {
-  std::string id, pattern;
+  CaseKey key;          // the identity: written by name, one field per axis
+  std::string pattern;  // the pattern's name, and its parameters as JSON types
   Json params = Json::object();
-  std::int64_t batch = 0, heads = 0, kv_heads = 0, q_len = 0, kv_len = 0, head_dim = 0;
-  std::int64_t block_q = 0, block_kv = 0;
-  std::string executor, impl;
-  int threads = 0;
-  std::string status, message;  // passed | failed | skipped | error
+  std::int64_t q_len = 0, kv_len = 0;  // as executed
+  std::string impl;
+  CaseStatus status = CaseStatus::kError;
+  std::string message;
   std::optional<LatencyMs> latency_ms;
   double layout_ms = 0;
   double prepare_ms = 0;                           // content-dependent patterns' decisions
@@ -81,16 +103,21 @@ struct CaseRecord {
   MemoryFigures memory;
   std::optional<AccuracyFigures> accuracy;
   MaskFigures mask;
+
+  std::string id() const { return key.id(); }
+  ExecutorKind executor() const { return key.executor; }
 };
 
 struct RunContext {
+  int format_version = kResultsFormatVersion;  // as read; always the current one when written
   std::string attnbench_version, experiment, started_utc;
   std::string cpu_model;
   std::vector<std::string> cpu_flags;
   int cores = 0;
   std::vector<int> threads;
   std::string onednn_version, compiler, git_commit, hostname;
-  std::string config_path, config_hash, command_line, mode;
+  std::string config_path, config_hash, command_line;
+  RunMode mode = RunMode::kAll;
   std::uint64_t seed = 0;
   std::map<std::string, double> gemm_gflops;  // by thread count
   std::string shard;                          // "K/N" for a sharded run, "" otherwise
@@ -111,7 +138,8 @@ struct RunResults {
   int torn_lines = 0;  // a last line cut short by a killed process, ignored
 };
 
-// Reads results.jsonl. Throws std::runtime_error naming the line when a complete line is bad.
+// Reads results.jsonl. Throws std::runtime_error naming the line when a complete line is bad,
+// and when the file is of a newer format than this attnbench reads (naming both versions).
 RunResults read_results(const std::string& path);
 
 }  // namespace attnbench

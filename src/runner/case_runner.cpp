@@ -5,13 +5,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "core/composite.hpp"
 #include "core/layout_stats.hpp"
 #include "core/npy_read.hpp"
+#include "core/prepare_mask.hpp"
 #include "core/registry.hpp"
 #include "exec/executor.hpp"
+#include "exec/executor_facts.hpp"
 #include "exec/reference.hpp"
 #include "measure/memory.hpp"
 #include "measure/stats.hpp"
@@ -45,11 +48,6 @@ Json params_json(const PatternSpec& spec) {
   return out;
 }
 
-Problem problem_of(const Case& c) {
-  return Problem{c.shape.batch, c.shape.heads,    c.shape.kv_heads, c.q_len,
-                 c.kv_len,      c.shape.head_dim, c.threads};
-}
-
 void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout& layout,
                        const LayoutStats& stats) {
   MaskFigures& m = r.mask;
@@ -57,14 +55,15 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
   m.tile_pairs = stats.executed_pairs();
   m.empty_rows = stats.empty_rows();
   m.visited_tiles = stats.visited_tiles();
-  m.total_tiles = stats.total_tiles * r.heads;
+  const std::int64_t heads = r.key.heads;
+  m.total_tiles = stats.total_tiles * heads;
   m.min_keys = stats.heads.front().min_keys;
   for (const HeadStats& h : stats.heads) {
     m.min_keys = std::min(m.min_keys, h.min_keys);
     m.max_keys = std::max(m.max_keys, h.max_keys);
     m.partial_tiles += h.partial_tiles;
   }
-  m.mean_keys = static_cast<double>(m.allowed_pairs) / static_cast<double>(r.heads * r.q_len);
+  m.mean_keys = static_cast<double>(m.allowed_pairs) / static_cast<double>(heads * r.q_len);
   if (layout.layout_heads > 1) {
     for (const HeadStats& h : stats.heads) {
       m.per_head.push_back(
@@ -73,9 +72,9 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
     }
   }
   m.layout_bytes = static_cast<std::int64_t>(layout.bytes());
-  m.causal_pairs = causal_pairs(layout, static_cast<int>(r.heads), pattern.geometry().q_offset);
+  m.causal_pairs = causal_pairs(layout, static_cast<int>(heads), pattern.geometry().q_offset);
   std::int64_t closed = 0;
-  for (int h = 0; h < r.heads; ++h) {
+  for (int h = 0; h < heads; ++h) {
     const std::optional<Index> pairs = pattern.closed_form_pairs(h);
     if (!pairs) return;
     closed += *pairs;
@@ -84,14 +83,16 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
 }
 
 void fill_work_figures(CaseRecord& r, const LayoutStats& stats) {
-  const std::int64_t per_pair = 4 * r.head_dim * r.batch;
+  const CaseKey& k = r.key;
+  const std::int64_t per_pair = 4 * k.head_dim * k.batch;
   r.flops.useful = per_pair * stats.allowed_pairs();
-  r.flops.dense = per_pair * r.heads * r.q_len * r.kv_len;
-  r.flops.executed = r.executor == "dense" ? r.flops.dense : per_pair * stats.executed_pairs();
+  r.flops.dense = per_pair * k.heads * r.q_len * r.kv_len;
+  r.flops.executed =
+      facts_of(k.executor).every_pair ? r.flops.dense : per_pair * stats.executed_pairs();
   r.density.element = static_cast<double>(stats.allowed_pairs()) /
-                      static_cast<double>(r.heads * r.q_len * r.kv_len);
+                      static_cast<double>(k.heads * r.q_len * r.kv_len);
   r.density.tile =
-      static_cast<double>(stats.visited_tiles()) / static_cast<double>(stats.total_tiles * r.heads);
+      static_cast<double>(stats.visited_tiles()) / static_cast<double>(stats.total_tiles * k.heads);
   r.density.waste = r.flops.executed > 0 ? 1.0 - static_cast<double>(r.flops.useful) /
                                                      static_cast<double>(r.flops.executed)
                                          : 0.0;
@@ -147,44 +148,32 @@ Tensors case_inputs(const Case& c, const Problem& problem) {
                  read_npy(c.measurement.inputs_v).floats};
 }
 
-// Lets a content-dependent pattern decide from `inputs` (timed), builds the layout (timed) and
-// fills the record's mask, density and FLOP figures.
-BlockLayout build_mask(const Case& c, Pattern& pattern, const Problem& problem,
-                       const Tensors& inputs, CaseRecord& r) {
-  if (auto* content = dynamic_cast<ContentPattern*>(&pattern)) {
-    const auto prepare_start = Clock::now();
-    content->prepare(content_inputs(problem, inputs));
-    r.prepare_ms = ms_since(prepare_start);
-    r.balance = content->balance();
-  }
-  const auto layout_start = Clock::now();
-  BlockLayout layout =
-      build_layout(pattern, LayoutShape{c.q_len, c.kv_len, c.block_q, c.block_kv}, c.threads);
-  r.layout_ms = ms_since(layout_start);
-  if (const std::optional<std::string> wrong = check_layout_sample(pattern, layout, 16)) {
-    throw std::runtime_error(*wrong);
-  }
-  const LayoutStats stats = compute_stats(layout, static_cast<int>(c.shape.heads));
-  fill_mask_figures(r, pattern, layout, stats);
+// Prepares the pattern and its layout (both timed) and fills the record's mask, density and
+// FLOP figures. `inputs` is called only for a content-dependent pattern.
+PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,
+                        CaseRecord& r) {
+  const Problem problem = problem_of(c);
+  PreparedMask mask =
+      prepare_mask(mask_request(c), [&] { return content_inputs(problem, inputs()); });
+  r.prepare_ms = mask.prepare_ms;
+  r.balance = mask.balance;
+  r.layout_ms = mask.layout_ms;
+  const LayoutStats stats = compute_stats(mask.layout, c.heads());
+  fill_mask_figures(r, *mask.pattern, mask.layout, stats);
   fill_work_figures(r, stats);
-  return layout;
+  return mask;
 }
 
 void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
-  const std::unique_ptr<Pattern> pattern =
-      instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
-  for (const Pattern::SideCost& cost : pattern->side_costs(c.shape.head_dim)) {
-    r.side_flops[cost.name] = static_cast<std::int64_t>(cost.flops) * c.shape.heads * c.shape.batch;
-  }
+  const CaseKey& key = c.key;
   const Problem problem = problem_of(c);
-  const LayoutShape shape{c.q_len, c.kv_len, c.block_q, c.block_kv};
   const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
-  std::int64_t analytic =
-      static_cast<std::int64_t>(problem.io_bytes() + workspace_bytes(c.executor, problem, shape));
+  std::int64_t analytic = static_cast<std::int64_t>(
+      problem.io_bytes() + workspace_bytes(key.executor, problem, c.layout_shape()));
   r.memory.analytic_bytes = analytic;
   auto guard = [&] {
     if (analytic <= limit) return false;
-    r.status = "skipped";
+    r.status = CaseStatus::kSkipped;
     r.message = fmt::format("memory guard: analytic memory {} exceeds the limit {}", gib(analytic),
                             gib(limit));
     return true;
@@ -192,28 +181,32 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
   if (guard()) return;
   reset_peak_rss();
   const Tensors inputs = case_inputs(c, problem);
-  const BlockLayout layout = build_mask(c, *pattern, problem, inputs, r);
+  const PreparedMask mask = build_mask(
+      c, [&]() -> const Tensors& { return inputs; }, r);
+  for (const Pattern::SideCost& cost : mask.pattern->side_costs(key.head_dim)) {
+    r.side_flops[cost.name] = static_cast<std::int64_t>(cost.flops) * key.heads * key.batch;
+  }
   analytic += r.mask.layout_bytes;
   r.memory.analytic_bytes = analytic;
   if (guard()) return;
 
   std::vector<float> out(problem.q_elements());
-  const std::unique_ptr<Executor> executor = make_executor(c.executor, problem, layout);
+  const std::unique_ptr<Executor> executor = make_executor(key.executor, problem, mask.layout);
   r.impl = executor->impl();
-  r.status = "passed";
+  r.status = options.check ? CaseStatus::kPassed : CaseStatus::kExecuted;
   if (options.check) {
     executor->run(inputs, out.data());
-    r.accuracy = check_output(*pattern, problem, inputs, out, c.measurement.check_rows);
+    r.accuracy = check_output(*mask.pattern, problem, inputs, out, c.measurement.check_rows);
     if (!(r.accuracy->max_abs_err <= c.measurement.tolerance)) {
-      r.status = "failed";
+      r.status = CaseStatus::kFailed;
       r.message = fmt::format("max abs error {:.3e} exceeds the tolerance {:.1e}",
                               r.accuracy->max_abs_err, c.measurement.tolerance);
     }
   }
-  if (options.perf && r.status == "passed") {
+  if (options.perf && r.status != CaseStatus::kFailed) {
     r.latency_ms = time_executor(*executor, inputs, out, c.measurement);
     r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
-    auto rate = options.gemm_gflops.find(std::to_string(c.threads));
+    auto rate = options.gemm_gflops.find(std::to_string(key.threads));
     if (rate != options.gemm_gflops.end()) r.gemm_fraction = *r.gflops_useful / rate->second;
   }
   r.memory.peak_rss_bytes = peak_rss_bytes();
@@ -223,25 +216,27 @@ void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
 
 CaseRecord describe_case(const Case& c) {
   CaseRecord r;
-  r.id = c.id();
+  r.key = c.key;
   r.pattern = c.pattern.name;
   r.params = params_json(c.pattern);
-  r.batch = c.shape.batch, r.heads = c.shape.heads, r.kv_heads = c.shape.kv_heads;
-  r.q_len = c.q_len, r.kv_len = c.kv_len, r.head_dim = c.shape.head_dim;
-  r.block_q = c.block_q, r.block_kv = c.block_kv;
-  r.executor = c.executor, r.threads = c.threads;
+  r.q_len = c.q_len, r.kv_len = c.kv_len;
   return r;
 }
 
 CaseMask build_case_mask(const Case& c) {
   CaseMask built{.record = describe_case(c)};
-  omp_set_num_threads(c.threads);
-  built.pattern = instantiate(c.pattern, c.q_len, c.kv_len, static_cast<int>(c.shape.heads));
-  const Problem problem = problem_of(c);
-  const Tensors inputs =
-      dynamic_cast<ContentPattern*>(built.pattern.get()) ? case_inputs(c, problem) : Tensors{};
-  built.layout = build_mask(c, *built.pattern, problem, inputs, built.record);
-  built.record.status = "passed";
+  omp_set_num_threads(static_cast<int>(c.key.threads));
+  Tensors inputs;
+  PreparedMask mask = build_mask(
+      c,
+      [&]() -> const Tensors& {
+        inputs = case_inputs(c, problem_of(c));
+        return inputs;
+      },
+      built.record);
+  built.pattern = std::move(mask.pattern);
+  built.layout = std::move(mask.layout);
+  built.record.status = CaseStatus::kPassed;
   return built;
 }
 
@@ -250,7 +245,7 @@ CaseRecord mask_record(const Case& c) {
     return build_case_mask(c).record;
   } catch (const std::exception& e) {
     CaseRecord r = describe_case(c);
-    r.status = "error";
+    r.status = CaseStatus::kError;
     r.message = e.what();
     return r;
   }
@@ -258,14 +253,14 @@ CaseRecord mask_record(const Case& c) {
 
 CaseRecord run_case(const Case& c, const CaseOptions& options) {
   CaseRecord r = describe_case(c);
-  omp_set_num_threads(c.threads);
+  omp_set_num_threads(static_cast<int>(c.key.threads));
   try {
     execute(c, options, r);
   } catch (const dnnl::error& e) {
-    r.status = "error";
+    r.status = CaseStatus::kError;
     r.message = fmt::format("oneDNN error {}: {}", static_cast<int>(e.status), e.what());
   } catch (const std::exception& e) {
-    r.status = "error";
+    r.status = CaseStatus::kError;
     r.message = e.what();
   }
   return r;

@@ -73,8 +73,8 @@ int merge_runs(const std::vector<std::string>& dirs, const std::string& out) {
   merged.context.shard_cases = merged.context.experiment_cases;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     for (const CaseRecord& r : runs[i].cases) {
-      if (auto [it, inserted] = seen.emplace(r.id, dirs[i]); !inserted) {
-        refuse(dirs[i], fmt::format("case {} is recorded in {} too", r.id, it->second));
+      if (auto [it, inserted] = seen.emplace(r.id(), dirs[i]); !inserted) {
+        refuse(dirs[i], fmt::format("case {} is recorded in {} too", r.id(), it->second));
       }
       merged.cases.push_back(r);
     }

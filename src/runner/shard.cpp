@@ -19,9 +19,11 @@ std::optional<int> to_int(const std::string& text) {
   return value;
 }
 
+// Dense work of the case at its executed lengths: the key's shape over its lengths.
 double predicted_cost(const Case& c) {
-  return static_cast<double>(c.shape.batch * c.shape.heads * c.shape.head_dim) *
-         static_cast<double>(c.q_len) * static_cast<double>(c.kv_len);
+  const CaseKey& k = c.key;
+  return static_cast<double>(k.batch * k.heads * k.head_dim) * static_cast<double>(c.q_len) *
+         static_cast<double>(c.kv_len);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "runner/sweep.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -28,10 +29,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+std::optional<CaseKey> requested_case(const SweepOptions& options) {
+  if (!options.case_id) return std::nullopt;
+  try {
+    return parse_case_id(*options.case_id);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{"--case", 0, 0}, "", e.what());
+  }
+}
+
 std::vector<const Case*> select_cases(const Experiment& experiment, const SweepOptions& options) {
+  const std::optional<CaseKey> wanted = requested_case(options);
   std::vector<const Case*> selected;
   for (const Case& c : experiment.cases) {
-    if (!options.case_id || c.id() == *options.case_id) selected.push_back(&c);
+    if (!wanted || c.key == *wanted) selected.push_back(&c);
   }
   if (selected.empty()) {
     throw InputError(SourceLocation{"--case", 0, 0}, "",
@@ -56,14 +67,14 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.started_utc = utc_timestamp();
   c.cpu_model = env.cpu_model, c.cpu_flags = env.cpu_flags, c.cores = env.cores;
   std::set<int> threads;
-  for (const Case* k : cases) threads.insert(k->threads);
+  for (const Case* k : cases) threads.insert(static_cast<int>(k->key.threads));
   c.threads.assign(threads.begin(), threads.end());
   c.onednn_version = onednn_version();
   c.compiler = env.compiler, c.git_commit = env.git_commit, c.hostname = env.hostname;
   c.config_path = experiment.config_path, c.config_hash = experiment.config_hash;
   c.command_line = options.command_line, c.mode = options.mode;
   c.seed = cases.front()->measurement.seed;
-  if (options.mode == "perf" || options.mode == "all") {
+  if (options.mode == RunMode::kPerf || options.mode == RunMode::kAll) {
     for (int t : c.threads) {
       spdlog::info("measuring the GEMM rate on {} thread(s)", t);
       c.gemm_gflops[std::to_string(t)] = measure_gemm_gflops(t, 5);
@@ -91,10 +102,11 @@ class Progress {
     const std::string latency =
         r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
     const std::string why = r.message.empty() ? "" : ": " + r.message;
-    if (r.status == "passed" || r.status == "skipped") {
-      spdlog::info("[{}/{}] {} {}{}{}", index + 1, total_, r.status, r.id, latency, why);
+    if (is_success(r.status)) {
+      spdlog::info("[{}/{}] {} {}{}{}", index + 1, total_, to_string(r.status), r.id(), latency,
+                   why);
     } else {
-      spdlog::error("[{}/{}] {} {}{}", index + 1, total_, r.status, r.id, why);
+      spdlog::error("[{}/{}] {} {}{}", index + 1, total_, to_string(r.status), r.id(), why);
     }
   }
 
@@ -169,7 +181,7 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
               dir, previous->context.config_hash, experiment.config_hash));
     }
     truncate_torn_line(path);
-    for (const CaseRecord& r : previous->cases) done.insert(r.id);
+    for (const CaseRecord& r : previous->cases) done.insert(r.id());
     spdlog::info("resuming {}: {} of {} cases already recorded", dir, done.size(), cases.size());
     return previous->context;
   }
@@ -186,15 +198,20 @@ int finish(const std::string& dir, bool was_interrupted) {
   const RunResults results = read_results(dir + "/results.jsonl");
   write_reports(results, dir, all_formats());
   fmt::print("{}", render_markdown(case_table(results)));
-  std::map<std::string, int> counts;
+  std::map<CaseStatus, int> counts;
   for (const CaseRecord& r : results.cases) ++counts[r.status];
-  fmt::print("\n{} passed, {} failed, {} skipped, {} error\nresults: {}/results.jsonl\n",
-             counts["passed"], counts["failed"], counts["skipped"], counts["error"], dir);
+  std::vector<std::string> parts;
+  for (CaseStatus status : kAllStatuses) {
+    if (status != CaseStatus::kExecuted || counts[status] > 0) {
+      parts.push_back(fmt::format("{} {}", counts[status], to_string(status)));
+    }
+  }
+  fmt::print("\n{}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "), dir);
   if (was_interrupted) {
     spdlog::warn("interrupted: finish with `attnbench run CONFIG --resume {}`", dir);
     return 130;
   }
-  return counts["failed"] + counts["error"] > 0 ? 1 : 0;
+  return counts[CaseStatus::kFailed] + counts[CaseStatus::kError] > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -204,7 +221,7 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   const std::optional<RunResults> previous = previous_results(options);
   const std::optional<Shard> shard = choose_shard(options, previous);
   const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
-  if (options.mode == "list") {
+  if (options.mode == RunMode::kList) {
     for (const Case* c : cases) fmt::print("{}\n", c->id());
     return 0;
   }
@@ -218,8 +235,8 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   if (shard) started.shard = fmt::format("{}/{}", shard->index, shard->count);
   const RunContext context = open_results(experiment, options, cases, dir, previous, done, started);
   ResultsFile file(dir + "/results.jsonl");
-  const CaseOptions case_options{.check = options.mode != "perf",
-                                 .perf = options.mode != "check",
+  const CaseOptions case_options{.check = options.mode != RunMode::kPerf,
+                                 .perf = options.mode != RunMode::kCheck,
                                  .memory_limit = options.memory_limit,
                                  .gemm_gflops = context.gemm_gflops};
   interrupted = false;

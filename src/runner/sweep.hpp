@@ -6,14 +6,15 @@
 #include <string>
 
 #include "config/experiment.hpp"
+#include "results/record.hpp"
 
 namespace attnbench {
 
 struct SweepOptions {
-  std::string mode = "all";  // list | check | perf | all
-  std::string out_dir;       // empty: results/<experiment>/<UTC time>
-  std::optional<std::string> case_id;
-  std::optional<std::string> resume;  // a run folder: skip its recorded cases, append the rest
+  RunMode mode = RunMode::kAll;
+  std::string out_dir;                 // empty: results/<experiment>/<UTC time>
+  std::optional<std::string> case_id;  // parsed into a CaseKey; matches on the key
+  std::optional<std::string> resume;   // a run folder: skip its recorded cases, append the rest
   // "K/N"; by default a resumed run's own share, else inside a Slurm array the task's share.
   std::optional<std::string> shard;
   std::optional<std::int64_t> memory_limit;

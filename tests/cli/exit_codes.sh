@@ -21,7 +21,7 @@ echo "$out" | grep -q "bad.yaml:2:1: key 'threds'" || fail "message does not nam
 
 "$bin" run "$configs/quick.yaml" --out "$work/q" --set repetitions=1 >"$work/stdout" 2>"$work/stderr" || fail "quick run failed: $(tail -5 "$work/stderr")"
 grep -q "passed, 0 failed" "$work/stdout" || fail "no summary line"
-[ "$(head -c 20 "$work/q/results.jsonl")" = '{"type":"context","a' ] || fail "no context line first"
+[ "$(head -c 17 "$work/q/results.jsonl")" = '{"type":"context"' ] || fail "no context line first"
 cp "$work/q/table.md" "$work/md"; cp "$work/q/table.csv" "$work/csv"
 rm "$work/q/table.md" "$work/q/table.csv"
 "$bin" report "$work/q" >/dev/null || fail "report failed"

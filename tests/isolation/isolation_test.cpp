@@ -28,19 +28,19 @@ patterns:
   - {name: sliding_window, params: {radius: 8}}
 )",
                                             "isolation.yaml", {});
-  EXPECT_EQ(run_sweep(e, SweepOptions{.mode = "all", .out_dir = dir.string()}), 1);
+  EXPECT_EQ(run_sweep(e, SweepOptions{.mode = RunMode::kAll, .out_dir = dir.string()}), 1);
   const RunResults results = read_results((dir / "results.jsonl").string());
   ASSERT_EQ(results.cases.size(), 8u);
   for (const CaseRecord& r : results.cases) {
     if (r.pattern == "test_throwing") {
-      EXPECT_EQ(r.status, "error") << r.id;
+      EXPECT_EQ(r.status, CaseStatus::kError) << r.id();
       EXPECT_NE(r.message.find("the predicate failed on purpose"), std::string::npos) << r.message;
     } else if (r.pattern == "test_lying") {
-      EXPECT_EQ(r.status, "error") << r.id;
+      EXPECT_EQ(r.status, CaseStatus::kError) << r.id();
       EXPECT_NE(r.message.find("disagrees with the predicate"), std::string::npos) << r.message;
       EXPECT_NE(r.message.find("classifier said full"), std::string::npos) << r.message;
     } else {
-      EXPECT_EQ(r.status, "passed") << r.id << ": " << r.message;
+      EXPECT_EQ(r.status, CaseStatus::kPassed) << r.id() << ": " << r.message;
     }
   }
   std::filesystem::remove_all(dir);

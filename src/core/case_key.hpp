@@ -1,0 +1,74 @@
+// The identity of a case, declared once. Every axis that tells two cases apart is a member of
+// CaseKey and one line of case_axes(); the canonical id, `--case` parsing, the record's identity
+// fields, the views' cell keys and the shard cost model are derived from that declaration, so a
+// new axis touches the declaration, the config reader and whatever uses its value.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/params.hpp"
+
+namespace attnbench {
+
+// The executors attnbench measures: a closed set. What each one is (its workspace, its label,
+// whether it is the reference baseline) is said in src/exec, not here.
+enum class ExecutorKind { kDense, kSparse };
+inline constexpr ExecutorKind kAllExecutors[] = {ExecutorKind::kDense, ExecutorKind::kSparse};
+std::string_view to_string(ExecutorKind executor);
+std::optional<ExecutorKind> parse_executor(std::string_view text);
+std::vector<std::string> executor_names();
+
+struct CaseKey {
+  std::string spec;  // the pattern and its parameters, canonical (PatternSpec::text())
+  Index batch = 1;
+  Index heads = 8;
+  Index kv_heads = 8;
+  Index head_dim = 64;
+  Index seq_len = 0;     // as configured; the executed lengths may differ (funnel, landmark ...)
+  Index seq_kv_len = 0;  // as configured (kv_len, defaulting to seq_len)
+  Index block_q = 64;
+  Index block_kv = 64;
+  ExecutorKind executor = ExecutorKind::kSparse;
+  Index threads = 1;
+
+  bool operator==(const CaseKey&) const = default;
+  // "spec/b1.h8.kvh8.d64/q1024.kv1024/bq64.bkv64/sparse/t2", then "/name=value" for each
+  // optional axis away from its default.
+  std::string id() const;
+};
+
+using AxisMember = std::variant<std::string CaseKey::*, Index CaseKey::*, ExecutorKind CaseKey::*>;
+
+struct AxisDecl {
+  std::string_view name;       // the record's field name
+  std::string_view id_prefix;  // "kvh" in "kvh8"
+  int id_segment;              // '/'-separated segment of the id; kOptionalSegment: see below
+  bool changes_mask;           // the mask and its layout depend on it (the density view's key)
+  AxisMember member;
+  // An optional axis is absent from the id at this value and otherwise appears as its own
+  // segment "name=value" after the fixed ones, so ids written before it existed stay valid.
+  std::string_view default_text = {};
+};
+inline constexpr int kOptionalSegment = -1;
+
+// Every axis, in id order.
+std::span<const AxisDecl> case_axes();
+
+std::string axis_text(const CaseKey& key, const AxisDecl& axis);
+// Sets an axis from its text; throws std::invalid_argument saying what was expected.
+void set_axis_text(CaseKey& key, const AxisDecl& axis, std::string_view text);
+
+// The inverse of CaseKey::id(); throws std::invalid_argument naming the part that is wrong.
+CaseKey parse_case_id(std::string_view id);
+
+// The views' cell: every axis but the executor, so that the executors of a cell meet.
+std::string cell_key(const CaseKey& key);
+// Only the axes that change the mask (pattern, heads, lengths, tiles).
+std::string mask_key(const CaseKey& key);
+
+}  // namespace attnbench

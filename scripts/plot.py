@@ -26,7 +26,8 @@ def load(run_dir):
             records.append(json.loads(line))
         except json.JSONDecodeError:
             pass  # a torn last line from an interrupted run
-    return json.loads(lines[0]), [r for r in records if r["status"] in ("passed", "executed") and r["latency_ms"]]
+    cases = [r for r in records if r.get("type") == "case" and r.get("role") != "baseline"]
+    return json.loads(lines[0]), [r for r in cases if r["status"] in ("passed", "executed") and r["latency_ms"]]
 
 
 def series(records, value):

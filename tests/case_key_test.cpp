@@ -78,7 +78,8 @@ TEST(CaseKey, EveryAxisChangesTheIdRoundTripsAndSeparatesCells) {
     // The executor is what a cell holds several of; every other axis makes another cell.
     EXPECT_EQ(cell_key(other) == cell_key(base), is_executor);
     EXPECT_EQ(mask_key(other) != mask_key(base), axis.changes_mask);
-    RunResults two{.context = {}, .cases = {record_of(base), record_of(other)}};
+    RunResults two;
+    two.cases = {record_of(base), record_of(other)};
     const Table comparison = comparison_table(two);
     EXPECT_EQ(comparison.rows.size(), is_executor ? 1u : 2u);
   }

@@ -2,6 +2,7 @@
 // the tables byte for byte from results.jsonl alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -53,14 +54,16 @@ patterns:
 TEST_F(SmallRun, RecordsCarryTheDocumentedFields) {
   ASSERT_EQ(exit_code_, 0);
   const RunResults results = read_results((dir_ / "results.jsonl").string());
-  ASSERT_EQ(results.cases.size(), 4u);
+  ASSERT_EQ(results.cases.size(), 5u);  // 4 cases and the causal window's full attention
   EXPECT_EQ(results.context.experiment, "tiny");
   EXPECT_FALSE(results.context.cpu_model.empty());
   EXPECT_GT(results.context.gemm_gflops.at("2"), 0.0);
   for (const CaseRecord& r : results.cases) {
     EXPECT_EQ(r.status, CaseStatus::kPassed) << r.id() << ": " << r.message;
     ASSERT_TRUE(r.latency_ms.has_value());
-    EXPECT_EQ(r.latency_ms->repetitions, 2);
+    EXPECT_GE(r.latency_ms->repetitions, 2);
+    EXPECT_EQ(r.latency_ms->samples.size(), static_cast<std::size_t>(r.latency_ms->repetitions));
+    ASSERT_TRUE(r.noise.has_value());
     EXPECT_LE(r.latency_ms->min, r.latency_ms->median);
     EXPECT_LE(r.flops.useful, r.flops.executed);
     EXPECT_LE(r.flops.executed, r.flops.dense);
@@ -70,10 +73,34 @@ TEST_F(SmallRun, RecordsCarryTheDocumentedFields) {
     EXPECT_GT(r.memory.peak_rss_bytes, 0);
     EXPECT_FALSE(r.impl.empty());
   }
+  std::map<std::string, const CaseRecord*> by_id;
+  for (const CaseRecord& r : results.cases) by_id[r.id()] = &r;
+  const CaseRecord& window = *std::find_if(
+      results.cases.begin(), results.cases.end(),
+      [](const CaseRecord& r) { return r.pattern == "sliding_window" && !r.is_baseline; });
   // radius 8 causal over 100 rows: 100 * 9 - 8 * 9 / 2 pairs per head.
-  EXPECT_EQ(results.cases[0].mask.allowed_pairs, 2 * (100 * 9 - 36));
-  EXPECT_EQ(results.cases[0].mask.closed_form_pairs, results.cases[0].mask.allowed_pairs);
-  EXPECT_EQ(results.cases[0].flops.useful, 4 * 32 * 2 * (100 * 9 - 36));
+  EXPECT_EQ(window.mask.allowed_pairs, 2 * (100 * 9 - 36));
+  EXPECT_EQ(window.mask.closed_form_pairs, window.mask.allowed_pairs);
+  EXPECT_EQ(window.flops.useful, 4 * 32 * 2 * (100 * 9 - 36));
+  // Every case is measured against full attention: causal full attention for the causal window,
+  // run once on the sparse executor as a baseline record; non-causal dense is its own baseline.
+  int baselines = 0;
+  for (const CaseRecord& r : results.cases) {
+    if (r.is_baseline) {
+      ++baselines;
+      EXPECT_EQ(r.key.spec, "dense:causal=true,align=top_left");
+      EXPECT_EQ(r.key.executor, ExecutorKind::kSparse);
+      continue;
+    }
+    ASSERT_TRUE(r.baseline.has_value()) << r.id() << ": " << r.baseline_reason;
+    const CaseRecord& full = *by_id.at(r.baseline->id);
+    EXPECT_EQ(r.baseline->median_ms, full.latency_ms->median);
+    ASSERT_TRUE(r.speedup_vs_full.has_value());
+    EXPECT_DOUBLE_EQ(*r.speedup_vs_full, full.latency_ms->median / r.latency_ms->median);
+    EXPECT_EQ(full.key.spec, r.pattern == "dense" ? "dense:causal=false,align=top_left"
+                                                  : "dense:causal=true,align=top_left");
+  }
+  EXPECT_EQ(baselines, 1);
 }
 
 TEST_F(SmallRun, ReportRegeneratesEveryFileByteForByte) {
@@ -128,26 +155,40 @@ TEST_F(SmallRun, LatexTablesAreWellFormed) {
 
 TEST_F(SmallRun, CompareGatesOnSlowdowns) {
   ASSERT_EQ(exit_code_, 0);
-  const RunResults a = read_results((dir_ / "results.jsonl").string());
-  const Comparison same = compare_runs(a, a, 0.05);
+  RunResults a = read_results((dir_ / "results.jsonl").string());
+  // The verdicts are tested here, not this machine's noise.
+  for (CaseRecord& r : a.cases) r.noise->noisy = false;
+  a.context.disturbed = false;
+  const Comparison same = compare_runs(a, a, {});
   EXPECT_TRUE(same.slower.empty());
   EXPECT_TRUE(same.warnings.empty());
-  EXPECT_EQ(same.table.rows.size(), a.cases.size());
+  EXPECT_EQ(same.shared, 4);  // the baseline record is not a case of the run
+  for (const CaseComparison& c : same.cases) EXPECT_EQ(c.verdict, "same") << c.id;
   RunResults slow = a;  // the fixture: every case made 2x slower, on another machine
-  for (CaseRecord& r : slow.cases) r.latency_ms->median *= 2;
+  for (CaseRecord& r : slow.cases) {
+    r.latency_ms->median *= 2;
+    for (double& sample : r.latency_ms->samples) sample *= 2;
+  }
   slow.context.cpu_model = "another CPU";
-  const Comparison worse = compare_runs(a, slow, 0.05);
-  ASSERT_EQ(worse.slower.size(), a.cases.size());
-  EXPECT_EQ(worse.slower.front(), a.cases.front().id());
+  const Comparison worse = compare_runs(a, slow, {});
+  ASSERT_EQ(worse.slower.size(), 4u);
   EXPECT_EQ(worse.warnings.size(), 1u);
-  EXPECT_TRUE(compare_runs(slow, a, 0.05).slower.empty());  // faster is fine
+  EXPECT_TRUE(compare_runs(slow, a, {}).slower.empty());  // faster is fine
+  RunResults noisy = slow;
+  for (CaseRecord& r : noisy.cases) r.noise->noisy = true;
+  EXPECT_TRUE(compare_runs(a, noisy, {}).slower.empty());  // noise is reported, not gated
+  RunResults few = slow;
+  for (CaseRecord& r : few.cases) r.latency_ms->samples.resize(kMinSamples - 1);
+  for (const CaseComparison& c : compare_runs(a, few, {}).cases) {
+    EXPECT_EQ(c.verdict, "insufficient") << c.id;
+  }
 }
 
 TEST_F(SmallRun, TornLastLineIsIgnored) {
   ASSERT_EQ(exit_code_, 0);
   std::ofstream((dir_ / "results.jsonl").string(), std::ios::app) << R"({"type":"case","id":"x)";
   const RunResults results = read_results((dir_ / "results.jsonl").string());
-  EXPECT_EQ(results.cases.size(), 4u);
+  EXPECT_EQ(results.cases.size(), 5u);
   EXPECT_EQ(results.torn_lines, 1);
 }
 

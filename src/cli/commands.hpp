@@ -48,7 +48,15 @@ int report_command(const ReportArgs& args);
 int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
 int density_command(const std::string& config, const std::vector<std::string>& sets);
-int compare_command(const std::string& run_a, const std::string& run_b, double threshold);
+struct CompareArgs {
+  std::string run_a, run_b;
+  double threshold = 0.05;
+  double alpha = 0.05;
+  std::vector<std::string> ignore;
+  bool allow_partial = false;
+  std::string format = "md";
+};
+int compare_command(const CompareArgs& args);
 int gallery_command(const std::string& config, const std::vector<std::string>& sets,
                     const std::string& out);
 

@@ -1,9 +1,10 @@
-// `attnbench compare RUN_A RUN_B [--threshold 0.05]`: exit code 1 when a shared case of B is
-// slower than A by more than the threshold; the cases and the ratios on stdout.
+// `attnbench compare RUN_A RUN_B`: a regression gate. Exit 1 when a shared case of B is slower
+// (a significant Mann-Whitney test and a median ratio beyond the threshold) or failed where A
+// passed; exit 2 when the runs share no case (unless --allow-partial).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
+#include <map>
 
 #include "cli/commands.hpp"
 #include "report/compare.hpp"
@@ -11,19 +12,56 @@
 
 namespace attnbench {
 
-int compare_command(const std::string& run_a, const std::string& run_b, double threshold) {
-  if (!(threshold >= 0))
-    throw InputError(SourceLocation{"--threshold", 0, 0}, "", "expected a non-negative fraction");
-  const Comparison c = compare_runs(load_run_folder(run_a), load_run_folder(run_b), threshold);
+namespace {
+
+void check_args(const CompareArgs& args) {
+  auto bad = [](const std::string& option, const std::string& what) {
+    throw InputError(SourceLocation{option, 0, 0}, "", what);
+  };
+  if (!(args.threshold >= 0)) bad("--threshold", "expected a non-negative fraction");
+  if (!(args.alpha > 0 && args.alpha < 1)) bad("--alpha", "expected a level between 0 and 1");
+  if (args.format != "md" && args.format != "json") bad("--format", "expected md or json");
+}
+
+void print_summary(const Comparison& c) {
+  std::map<std::string, int> verdicts;
+  for (const CaseComparison& k : c.cases) ++verdicts[k.verdict];
+  std::string counts;
+  for (const auto& [verdict, n] : verdicts) counts += fmt::format(", {} {}", n, verdict);
+  fmt::print("\n{} shared cases{}\n", c.shared, counts);
+}
+
+}  // namespace
+
+int compare_command(const CompareArgs& args) {
+  check_args(args);
+  Comparison c;
+  try {
+    c = compare_runs(load_run_folder(args.run_a), load_run_folder(args.run_b),
+                     CompareOptions{args.threshold, args.alpha, args.ignore});
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{"--ignore", 0, 0}, "", e.what());
+  }
   for (const std::string& w : c.warnings) spdlog::warn("{}", w);
-  fmt::print(
-      "# {} vs {}\n\nMedian latencies of the cases both runs hold; B / A above {:.3f} is "
-      "SLOWER.\n\n{}",
-      run_a, run_b, 1.0 + threshold, render_markdown(c.table));
-  fmt::print("\n{} cases compared, {} slower, {} only in A, {} only in B\n", c.table.rows.size(),
-             c.slower.size(), c.only_a, c.only_b);
+  if (args.format == "json") {
+    fmt::print("{}\n", c.json().dump(1));
+  } else {
+    fmt::print(
+        "# {} vs {}\n\nMedian latencies of the cases both runs hold. A verdict needs {} samples a "
+        "side; slower / faster: a two-sided Mann-Whitney U test on the repetition times below "
+        "alpha {} and B / A beyond 1 +- {}; noisy: either run flagged the case.\n\n{}",
+        args.run_a, args.run_b, kMinSamples, args.alpha, args.threshold,
+        render_markdown(c.table()));
+    print_summary(c);
+  }
   for (const std::string& id : c.slower) spdlog::error("slower: {}", id);
-  return c.slower.empty() ? 0 : 1;
+  for (const std::string& id : c.regressed) spdlog::error("passed in A, not in B: {}", id);
+  if (c.shared == 0 && !args.allow_partial) {
+    throw InputError(SourceLocation{args.run_b, 0, 0}, "",
+                     fmt::format("no case of {} is in {} (--allow-partial accepts that)",
+                                 args.run_b, args.run_a));
+  }
+  return c.slower.empty() && c.regressed.empty() ? 0 : 1;
 }
 
 }  // namespace attnbench

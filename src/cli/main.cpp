@@ -36,6 +36,8 @@ void add_run(CLI::App& app, RunArgs& args) {
       "the task's share by default");
   run->add_option("--resume", args.sweep.resume,
                   "finish an interrupted run: skip the cases its results.jsonl holds");
+  run->add_flag("--reprobe", args.sweep.reprobe,
+                "measure the machine probes even when the cache (~/.cache/attnbench) holds them");
   run->add_option("--memory-limit", args.memory_limit,
                   "skip cases whose analytic memory exceeds this (8G, 512M; default: available)");
 }
@@ -78,8 +80,7 @@ struct Args {
   std::vector<std::string> gallery_sets;
   std::vector<std::string> merge_dirs;
   std::string merge_out;
-  std::string compare_a, compare_b;
-  double threshold = 0.05;
+  CompareArgs compare;
   bool json = false;
   std::vector<std::string> plugins;
   std::vector<std::string> conformance_patterns;
@@ -91,7 +92,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("mask")) return mask_command(a.mask);
   if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
   if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
-  if (app.got_subcommand("compare")) return compare_command(a.compare_a, a.compare_b, a.threshold);
+  if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
@@ -129,10 +130,16 @@ int main(int argc, char** argv) {
   merge->add_option("--out", args.merge_out, "the merged run folder")->required();
   CLI::App* compare =
       app.add_subcommand("compare", "two runs' shared cases side by side; exit 1 if B is slower");
-  compare->add_option("run_a", args.compare_a, "the baseline run's folder")->required();
-  compare->add_option("run_b", args.compare_b, "the run to compare with it")->required();
-  compare->add_option("--threshold", args.threshold,
-                      "allowed slowdown as a fraction (default 0.05)");
+  CompareArgs& c = args.compare;
+  compare->add_option("run_a", c.run_a, "the reference run's folder")->required();
+  compare->add_option("run_b", c.run_b, "the run to compare with it")->required();
+  compare->add_option("--threshold", c.threshold,
+                      "allowed median ratio beyond 1 as a fraction (default 0.05)");
+  compare->add_option("--alpha", c.alpha, "significance level of the Mann-Whitney test (0.05)");
+  compare->add_option("--ignore", c.ignore,
+                      "match cases with this axis left out of the id (e.g. threads); repeatable");
+  compare->add_flag("--allow-partial", c.allow_partial, "exit 0 even when no case is shared");
+  compare->add_option("--format", c.format, "md (default) or json");
   CLI::App* gallery =
       app.add_subcommand("gallery", "every pattern of a config as mask pictures in one PNG");
   gallery->add_option("config", args.gallery_config, "the experiment's YAML file")->required();

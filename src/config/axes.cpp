@@ -66,6 +66,10 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   return axes;
 }
 
+bool read_baseline(const YamlSource& src, const YAML::Node& node, const std::string& key) {
+  return src.read_choice(node, key, {"full", "none"}) == "full";
+}
+
 std::vector<CaseKey> axis_product(const Axes& a) {
   const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
                                                &a.heads,   &a.kv_heads, &a.head_dim,

@@ -26,6 +26,9 @@ const std::vector<std::string>& axis_keys();
 Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
                const Axes& defaults);
 
+// `baseline: full | none`: whether full attention is measured beside a case (true for full).
+bool read_baseline(const YamlSource& src, const YAML::Node& node, const std::string& key);
+
 // Every point of the axes' cartesian product as a case key without its pattern, the executor
 // varying fastest so that the executors of a cell sit together.
 std::vector<CaseKey> axis_product(const Axes& axes);

@@ -14,7 +14,7 @@ namespace attnbench {
 namespace {
 
 std::vector<std::string> entry_keys() {
-  std::vector<std::string> keys = {"name", "params", "sweep", "of"};
+  std::vector<std::string> keys = {"name", "params", "sweep", "of", "baseline"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -116,6 +116,8 @@ PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std
   src.check_keys(node, key, entry_keys());
   if (!node["name"]) src.fail(node, key, "a pattern needs a name");
   PatternEntry entry{.axes = read_axes(src, node, key, experiment_axes), .node = node, .key = key};
+  if (node["baseline"])
+    entry.baseline = read_baseline(src, node["baseline"], join_key(key, "baseline"));
   if (entry.axes.seq_len.empty()) {
     src.fail(node, join_key(key, "seq_len"),
              "missing: give seq_len at the top level or in this pattern entry");
@@ -271,6 +273,7 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
       Case base;
       base.pattern = spec;
       base.measurement = measurement;
+      base.measurement.baseline = entry.baseline.value_or(measurement.baseline);
       for (CaseKey& point : axis_product(entry.axes)) {
         Case c = base;
         point.spec = spec.text();

@@ -23,6 +23,7 @@ struct PatternEntry {
   std::map<std::string, std::pair<YAML::Node, std::string>> origin;
   std::optional<PatternSpec> composite;  // set for union / intersection / per_head
   Axes axes;                             // the experiment's, with this entry's own overrides
+  std::optional<bool> baseline;          // the entry's own `baseline: full|none`
   YAML::Node node;
   std::string key;
 };

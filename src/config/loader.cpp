@@ -2,6 +2,7 @@
 // the schema, then expand the axes into cases (expand.cpp).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,8 +20,10 @@ namespace {
 constexpr Index kMaxLength = Index{1} << 30;
 
 std::vector<std::string> top_keys() {
-  std::vector<std::string> keys = {"name",       "repetitions", "warmup",   "seed",  "tolerance",
-                                   "check_rows", "plugins",     "patterns", "inputs"};
+  std::vector<std::string> keys = {
+      "name",      "repetitions",   "min_time_ms", "max_repetitions", "warmup",
+      "noisy_cv",  "noisy_foreign", "baseline",    "baseline_max_s",  "seed",
+      "tolerance", "check_rows",    "plugins",     "patterns",        "inputs"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -35,7 +38,19 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   Measurement m;
   if (root["repetitions"])
     m.repetitions = src.read_int(root["repetitions"], "repetitions", 1, 100000);
+  if (root["min_time_ms"])
+    m.min_time_ms = src.read_float(root["min_time_ms"], "min_time_ms", 0, 1e9);
+  if (root["max_repetitions"]) {
+    m.max_repetitions = src.read_int(root["max_repetitions"], "max_repetitions", 1, 1000000);
+  }
+  m.max_repetitions = std::max(m.max_repetitions, m.repetitions);
   if (root["warmup"]) m.warmup = src.read_int(root["warmup"], "warmup", 0, 100000);
+  if (root["noisy_cv"]) m.noisy_cv = src.read_float(root["noisy_cv"], "noisy_cv", 0, 1e9);
+  if (root["noisy_foreign"])
+    m.noisy_foreign = src.read_float(root["noisy_foreign"], "noisy_foreign", 0, 1e9);
+  if (root["baseline"]) m.baseline = read_baseline(src, root["baseline"], "baseline");
+  if (root["baseline_max_s"])
+    m.baseline_max_s = src.read_float(root["baseline_max_s"], "baseline_max_s", 0, 1e12);
   if (root["seed"]) m.seed = src.read_int(root["seed"], "seed", 0, Index{1} << 62);
   if (root["tolerance"]) m.tolerance = src.read_float(root["tolerance"], "tolerance", 0, 1e30);
   if (root["check_rows"])

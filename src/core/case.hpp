@@ -26,8 +26,14 @@ struct PatternSpec {
 
 // How a case is measured; not part of its identity.
 struct Measurement {
-  int repetitions = 5;
+  int repetitions = 5;       // at least this many timed samples per executor ...
+  double min_time_ms = 200;  // ... adding up to at least this long ...
+  int max_repetitions = 50;  // ... or this many rounds, whichever comes first
   int warmup = 1;
+  double noisy_cv = 0.10;       // a case is noisy above this coefficient of variation ...
+  double noisy_foreign = 0.10;  // ... or when other processes used this share of the cores
+  bool baseline = true;         // measure full attention beside it (config `baseline: full|none`)
+  double baseline_max_s = 60;   // skip a baseline predicted to take longer
   std::uint64_t seed = 42;
   double tolerance = 1e-4;  // max abs error against the reference for `check` to pass
   Index check_rows = 64;    // query rows per (batch, head) the check compares

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <stdexcept>
@@ -72,14 +73,12 @@ void parse_segment(CaseKey& key, int segment, std::string_view text) {
   }
 }
 
-std::string join_segments(const CaseKey& key, bool with_executor, bool mask_only) {
+template <typename Keep>
+std::string join_segments(const CaseKey& key, Keep keep) {
   std::array<std::string, kFixedSegments> segments;
   std::string optional;
   for (const AxisDecl& axis : kAxes) {
-    if ((mask_only && !axis.changes_mask) ||
-        (!with_executor && std::holds_alternative<ExecutorKind CaseKey::*>(axis.member))) {
-      continue;
-    }
+    if (!keep(axis)) continue;
     if (axis.id_segment == kOptionalSegment) {
       if (!is_default(key, axis))
         optional += fmt::format("/{}={}", axis.name, axis_text(key, axis));
@@ -151,7 +150,13 @@ void set_axis_text(CaseKey& key, const AxisDecl& axis, std::string_view text) {
       axis.member);
 }
 
-std::string CaseKey::id() const { return join_segments(*this, true, false); }
+bool is_executor(const AxisDecl& axis) {
+  return std::holds_alternative<ExecutorKind CaseKey::*>(axis.member);
+}
+
+std::string CaseKey::id() const {
+  return join_segments(*this, [](const AxisDecl&) { return true; });
+}
 
 CaseKey parse_case_id(std::string_view id) {
   std::vector<std::string_view> segments = split(id, '/');
@@ -186,8 +191,18 @@ CaseKey parse_case_id(std::string_view id) {
   return key;
 }
 
-std::string cell_key(const CaseKey& key) { return join_segments(key, false, false); }
+std::string cell_key(const CaseKey& key) {
+  return join_segments(key, [](const AxisDecl& axis) { return !is_executor(axis); });
+}
 
-std::string mask_key(const CaseKey& key) { return join_segments(key, false, true); }
+std::string mask_key(const CaseKey& key) {
+  return join_segments(key, [](const AxisDecl& axis) { return axis.changes_mask; });
+}
+
+std::string id_without(const CaseKey& key, const std::vector<std::string>& axes) {
+  return join_segments(key, [&](const AxisDecl& axis) {
+    return std::find(axes.begin(), axes.end(), axis.name) == axes.end();
+  });
+}
 
 }  // namespace attnbench

@@ -70,5 +70,8 @@ CaseKey parse_case_id(std::string_view id);
 std::string cell_key(const CaseKey& key);
 // Only the axes that change the mask (pattern, heads, lengths, tiles).
 std::string mask_key(const CaseKey& key);
+// The id with the named axes left out (`compare --ignore threads`); names must be declared.
+std::string id_without(const CaseKey& key, const std::vector<std::string>& axes);
+bool is_executor(const AxisDecl& axis);
 
 }  // namespace attnbench

@@ -10,7 +10,7 @@
 
 namespace attnbench {
 
-double measure_gemm_gflops(int threads, int repetitions) {
+std::vector<double> gemm_gflops_samples(int threads, int repetitions) {
   constexpr dnnl::memory::dim kSize = 2048;
   omp_set_num_threads(threads);
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
@@ -20,17 +20,15 @@ double measure_gemm_gflops(int threads, int repetitions) {
   const dnnl::matmul gemm(pd);
   std::vector<float> a(kSize * kSize, 0.5f), b(kSize * kSize, 0.25f), c(kSize * kSize);
   memory ma(md, engine, a.data()), mb(md, engine, b.data()), mc(md, engine, c.data());
-  std::vector<double> seconds;
+  std::vector<double> rates;
   for (int i = 0; i <= repetitions; ++i) {
     const auto start = std::chrono::steady_clock::now();
     gemm.execute(stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
     stream.wait();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    if (i > 0) seconds.push_back(elapsed.count());
+    if (i > 0) rates.push_back(2.0 * kSize * kSize * kSize / elapsed.count() * 1e-9);
   }
-  std::sort(seconds.begin(), seconds.end());
-  const double median = seconds[seconds.size() / 2];
-  return 2.0 * kSize * kSize * kSize / median * 1e-9;
+  return rates;
 }
 
 }  // namespace attnbench

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
+#include <stdexcept>
+
+#include "measure/mann_whitney.hpp"
 
 namespace attnbench {
 
@@ -13,43 +18,138 @@ void warn_if_different(const std::string& what, const std::string& a, const std:
   if (a != b) warnings.push_back(fmt::format("the runs differ in {}: '{}' vs '{}'", what, a, b));
 }
 
+void compare_contexts(const RunContext& a, const RunContext& b, std::vector<std::string>& out) {
+  warn_if_different("CPU", a.cpu_model, b.cpu_model, out);
+  warn_if_different("host", a.hostname, b.hostname, out);
+  warn_if_different("commit", a.git_commit, b.git_commit, out);
+  warn_if_different("build type", a.build_type, b.build_type, out);
+  warn_if_different("attnbench version", a.attnbench_version, b.attnbench_version, out);
+  warn_if_different("oneDNN version", a.onednn_version, b.onednn_version, out);
+  warn_if_different("compiler", a.compiler, b.compiler, out);
+  for (const auto& [threads, rate] : a.gemm_gflops) {
+    auto other = b.gemm_gflops.find(threads);
+    if (other == b.gemm_gflops.end() || rate <= 0) continue;
+    const double ratio = other->second / rate;
+    if (std::abs(ratio - 1) > 0.10) {
+      out.push_back(fmt::format("the GEMM probe on {} thread(s) differs: {:.0f} vs {:.0f} GFLOP/s",
+                                threads, rate, other->second));
+    }
+  }
+  if (a.disturbed || b.disturbed) out.push_back("a probe of one run was disturbed (spread > 1.25)");
+}
+
+std::map<std::string, const CaseRecord*> by_id(const RunResults& run,
+                                               const std::vector<std::string>& ignore,
+                                               const std::string& which) {
+  std::map<std::string, const CaseRecord*> out;
+  for (const CaseRecord& r : run.cases) {
+    if (r.is_baseline) continue;
+    const std::string id = id_without(r.key, ignore);
+    if (!out.emplace(id, &r).second) {
+      throw std::invalid_argument(fmt::format("run {}: two cases become {} once {} is left out",
+                                              which, id, fmt::join(ignore, ", ")));
+    }
+  }
+  return out;
+}
+
+void judge(CaseComparison& c, const CompareOptions& options) {
+  const CaseRecord &a = *c.a, &b = *c.b;
+  if (!a.latency_ms || !b.latency_ms) {
+    c.verdict = "untimed";
+    return;
+  }
+  c.ratio = b.latency_ms->median / a.latency_ms->median;
+  const std::vector<double>&sa = a.latency_ms->samples, &sb = b.latency_ms->samples;
+  if (static_cast<int>(sa.size()) < kMinSamples || static_cast<int>(sb.size()) < kMinSamples) {
+    c.verdict = "insufficient";
+    return;
+  }
+  c.p_value = mann_whitney(sa, sb).p_value;
+  if ((a.noise && a.noise->noisy) || (b.noise && b.noise->noisy)) {
+    c.verdict = "noisy";
+    return;
+  }
+  const bool significant = *c.p_value < options.alpha;
+  c.verdict = significant && *c.ratio > 1 + options.threshold   ? "slower"
+              : significant && *c.ratio < 1 - options.threshold ? "faster"
+                                                                : "same";
+}
+
+void check_axes(const std::vector<std::string>& ignore) {
+  std::vector<std::string> known;
+  for (const AxisDecl& axis : case_axes()) known.emplace_back(axis.name);
+  for (const std::string& name : ignore) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw std::invalid_argument(
+          fmt::format("unknown axis '{}' (known: {})", name, fmt::join(known, ", ")));
+    }
+  }
+}
+
 }  // namespace
 
-Comparison compare_runs(const RunResults& a, const RunResults& b, double threshold) {
+Comparison compare_runs(const RunResults& a, const RunResults& b, const CompareOptions& options) {
+  check_axes(options.ignore);
   Comparison out;
-  const RunContext &ca = a.context, &cb = b.context;
-  warn_if_different("CPU", ca.cpu_model, cb.cpu_model, out.warnings);
-  warn_if_different("host", ca.hostname, cb.hostname, out.warnings);
-  warn_if_different("oneDNN version", ca.onednn_version, cb.onednn_version, out.warnings);
-  warn_if_different("compiler", ca.compiler, cb.compiler, out.warnings);
-  std::map<std::string, const CaseRecord*> in_b;
-  for (const CaseRecord& r : b.cases) in_b[r.id()] = &r;
-  out.table =
-      Table{{"case", "status A", "status B", "median ms A", "median ms B", "B / A", "verdict"},
-            {},
-            {false, false, false, true, true, true, false}};
-  for (const CaseRecord& ra : a.cases) {
-    auto it = in_b.find(ra.id());
+  compare_contexts(a.context, b.context, out.warnings);
+  const auto in_a = by_id(a, options.ignore, "A");
+  auto in_b = by_id(b, options.ignore, "B");
+  for (const auto& [id, ra] : in_a) {
+    CaseComparison c{.id = id, .a = ra};
+    auto it = in_b.find(id);
     if (it == in_b.end()) {
-      ++out.only_a;
+      c.verdict = "only_in_a";
+      out.cases.push_back(c);
       continue;
     }
-    const CaseRecord& rb = *it->second;
+    c.b = it->second;
     in_b.erase(it);
-    std::string ratio = "-", verdict = "not timed in both";
-    if (ra.latency_ms && rb.latency_ms && ra.latency_ms->median > 0) {
-      const double r = rb.latency_ms->median / ra.latency_ms->median;
-      ratio = fmt::format("{:.3f}", r);
-      verdict = r > 1.0 + threshold ? "SLOWER" : r < 1.0 - threshold ? "faster" : "same";
-      if (r > 1.0 + threshold) out.slower.push_back(ra.id());
-    }
-    out.table.rows.push_back(
-        {ra.id(), std::string(to_string(ra.status)), std::string(to_string(rb.status)),
-         ra.latency_ms ? fmt::format("{:.3f}", ra.latency_ms->median) : "-",
-         rb.latency_ms ? fmt::format("{:.3f}", rb.latency_ms->median) : "-", ratio, verdict});
+    ++out.shared;
+    judge(c, options);
+    if (c.verdict == "slower") out.slower.push_back(id);
+    if (is_success(ra->status) && !is_success(c.b->status)) out.regressed.push_back(id);
+    out.cases.push_back(c);
   }
-  out.only_b = static_cast<int>(in_b.size());
+  for (const auto& [id, rb] : in_b)
+    out.cases.push_back({.id = id, .b = rb, .verdict = "only_in_b"});
   return out;
+}
+
+Table Comparison::table() const {
+  Table t{{"case", "status A", "status B", "median ms A", "median ms B", "B / A", "p", "verdict"},
+          {},
+          {false, false, false, true, true, true, true, false}};
+  auto status = [](const CaseRecord* r) { return r ? std::string(to_string(r->status)) : "-"; };
+  auto median = [](const CaseRecord* r) {
+    return r && r->latency_ms ? fmt::format("{:.3f}", r->latency_ms->median) : "-";
+  };
+  for (const CaseComparison& c : cases) {
+    t.rows.push_back({c.id, status(c.a), status(c.b), median(c.a), median(c.b),
+                      c.ratio ? fmt::format("{:.3f}", *c.ratio) : "-",
+                      c.p_value ? fmt::format("{:.3g}", *c.p_value) : "-", c.verdict});
+  }
+  return t;
+}
+
+Json Comparison::json() const {
+  Json rows = Json::array();
+  for (const CaseComparison& c : cases) {
+    rows.push_back(Json{
+        {"id", c.id},
+        {"status_a", c.a ? Json(to_string(c.a->status)) : Json(nullptr)},
+        {"status_b", c.b ? Json(to_string(c.b->status)) : Json(nullptr)},
+        {"median_ms_a", c.a && c.a->latency_ms ? Json(c.a->latency_ms->median) : Json(nullptr)},
+        {"median_ms_b", c.b && c.b->latency_ms ? Json(c.b->latency_ms->median) : Json(nullptr)},
+        {"ratio", c.ratio ? Json(*c.ratio) : Json(nullptr)},
+        {"p_value", c.p_value ? Json(*c.p_value) : Json(nullptr)},
+        {"verdict", c.verdict}});
+  }
+  return Json{{"shared", shared},
+              {"slower", slower},
+              {"regressed", regressed},
+              {"warnings", warnings},
+              {"cases", rows}};
 }
 
 }  // namespace attnbench

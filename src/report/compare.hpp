@@ -1,5 +1,7 @@
-// Two runs side by side: the cases both hold (matched by id), their median latencies and the
-// ratio B / A. A case slower than 1 + threshold fails the comparison, so it can gate a change.
+// Two runs side by side as a regression gate. Cases are matched by id (optionally with some
+// axes left out); each shared case gets a verdict from a two-sided Mann-Whitney U test on the
+// two runs' repetition times and the ratio of their medians: slower and faster need both a
+// significant test and a ratio beyond the threshold, so noise alone does not fail a change.
 #pragma once
 
 #include <string>
@@ -10,13 +12,35 @@
 
 namespace attnbench {
 
-struct Comparison {
-  Table table;
-  std::vector<std::string> slower;    // ids of the cases B ran slower than allowed
-  std::vector<std::string> warnings;  // different machines, libraries or compilers
-  int only_a = 0, only_b = 0;         // cases one run has and the other does not
+struct CompareOptions {
+  double threshold = 0.05;          // median ratio beyond 1 +- threshold
+  double alpha = 0.05;              // significance level of the test
+  std::vector<std::string> ignore;  // axes left out of the ids that match cases
 };
 
-Comparison compare_runs(const RunResults& a, const RunResults& b, double threshold);
+struct CaseComparison {
+  std::string id;  // A's id (with the ignored axes left out)
+  const CaseRecord* a = nullptr;
+  const CaseRecord* b = nullptr;
+  std::string verdict;  // same slower faster noisy insufficient untimed only_in_a only_in_b
+  std::optional<double> ratio, p_value;
+};
+
+struct Comparison {
+  std::vector<CaseComparison> cases;
+  std::vector<std::string> warnings;  // different machines, builds, versions or probes
+  int shared = 0;
+  std::vector<std::string> slower;     // ids
+  std::vector<std::string> regressed;  // passed in A, failed or error in B
+  Table table() const;
+  Json json() const;
+};
+
+// Throws std::invalid_argument for an unknown axis in `ignore` or cases that become the same
+// once those axes are left out.
+Comparison compare_runs(const RunResults& a, const RunResults& b, const CompareOptions& options);
+
+// At least this many samples a side for a verdict.
+inline constexpr int kMinSamples = 5;
 
 }  // namespace attnbench

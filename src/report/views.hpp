@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "report/cells.hpp"
 #include "report/table.hpp"
 #include "results/record.hpp"
 
@@ -15,9 +16,6 @@ struct NamedTable {
   std::string caption;  // says what the figures are and how they were obtained
   Table table;
 };
-
-// "sliding_window radius=256 causal=true": the pattern and its non-default-looking parameters.
-std::string pattern_label(const CaseRecord& r);
 
 Table comparison_table(const RunResults& results);
 Table flop_table(const RunResults& results);

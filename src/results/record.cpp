@@ -101,15 +101,74 @@ CaseKey read_key(const Json& j) {
 }
 
 Json latency_json(const LatencyMs& l) {
-  return Json{{"median", l.median}, {"min", l.min},       {"max", l.max},
-              {"mean", l.mean},     {"stddev", l.stddev}, {"repetitions", l.repetitions}};
+  return Json{{"median", l.median}, {"min", l.min},        {"max", l.max},
+              {"mean", l.mean},     {"stddev", l.stddev},  {"repetitions", l.repetitions},
+              {"cv", l.cv},         {"samples", l.samples}};
 }
 
 LatencyMs latency_from(const Json& j) {
   LatencyMs l;
   read(j, "median", l.median), read(j, "min", l.min), read(j, "max", l.max);
   read(j, "mean", l.mean), read(j, "stddev", l.stddev), read(j, "repetitions", l.repetitions);
+  l.cv = j.value("cv", l.mean > 0 ? l.stddev / l.mean : 0.0);  // samples: format 2 only
+  l.samples = j.value("samples", std::vector<double>{});
   return l;
+}
+
+Json probe_json(const ProbeFigure& p) {
+  return Json{{"median", p.median},   {"min", p.min},       {"max", p.max},
+              {"samples", p.samples}, {"source", p.source}, {"measured_utc", p.measured_utc}};
+}
+
+ProbeFigure probe_from(const Json& j) {
+  ProbeFigure p;
+  read(j, "median", p.median), read(j, "min", p.min), read(j, "max", p.max);
+  read(j, "samples", p.samples), read(j, "source", p.source);
+  read(j, "measured_utc", p.measured_utc);
+  return p;
+}
+
+Json probe_table_json(const ProbeTable& table) {
+  Json out = Json::object();
+  for (const auto& [dtype, by_threads] : table) {
+    for (const auto& [threads, figure] : by_threads) out[dtype][threads] = probe_json(figure);
+  }
+  return out;
+}
+
+ProbeTable probe_table_from(const Json& j) {
+  ProbeTable table;
+  for (const auto& [dtype, by_threads] : j.items()) {
+    for (const auto& [threads, figure] : by_threads.items()) {
+      table[dtype][threads] = probe_from(figure);
+    }
+  }
+  return table;
+}
+
+Json probes_json(const Probes& p) {
+  return Json{{"gemm_gflops", probe_table_json(p.gemm_gflops)},
+              {"fma_peak_gflops", probe_table_json(p.fma_peak_gflops)},
+              {"dram_read_gbs", p.dram_read_gbs ? probe_json(*p.dram_read_gbs) : Json(nullptr)}};
+}
+
+Probes probes_from(const Json& j) {
+  Probes p;
+  p.gemm_gflops = probe_table_from(j.value("gemm_gflops", Json::object()));
+  p.fma_peak_gflops = probe_table_from(j.value("fma_peak_gflops", Json::object()));
+  if (j.contains("dram_read_gbs") && !j.at("dram_read_gbs").is_null())
+    p.dram_read_gbs = probe_from(j.at("dram_read_gbs"));
+  return p;
+}
+
+Json noise_json(const NoiseFigures& n) {
+  return Json{{"cv", n.cv}, {"foreign_cpu", n.foreign_cpu}, {"noisy", n.noisy}};
+}
+
+NoiseFigures noise_from(const Json& j) {
+  NoiseFigures n;
+  read(j, "cv", n.cv), read(j, "foreign_cpu", n.foreign_cpu), read(j, "noisy", n.noisy);
+  return n;
 }
 
 Json accuracy_json(const AccuracyFigures& a) {
@@ -185,6 +244,7 @@ std::optional<RunMode> parse_mode(std::string_view text) {
 
 Json to_json(const CaseRecord& r) {
   Json j{{"type", "case"}, {"id", r.id()}, {"pattern", r.pattern}, {"params", r.params}};
+  if (r.is_baseline) j["role"] = "baseline";
   write_key(j, r.key);
   j.update(Json{
       {"q_len", r.q_len},
@@ -193,6 +253,11 @@ Json to_json(const CaseRecord& r) {
       {"status", to_string(r.status)},
       {"message", r.message},
       {"latency_ms", r.latency_ms ? latency_json(*r.latency_ms) : Json(nullptr)},
+      {"noise", r.noise ? noise_json(*r.noise) : Json(nullptr)},
+      {"baseline", r.baseline ? Json{{"id", r.baseline->id}, {"median_ms", r.baseline->median_ms}}
+                              : Json(nullptr)},
+      {"baseline_reason", r.baseline_reason},
+      {"speedup_vs_full", optional_json(r.speedup_vs_full)},
       {"layout_ms", r.layout_ms},
       {"prepare_ms", r.prepare_ms},
       {"balance", r.balance},
@@ -218,6 +283,15 @@ CaseRecord case_from_json(const Json& j) {
   r.status = enum_field<CaseStatus>(j, "status", kStatusNames);
   read(j, "message", r.message);
   if (!j.at("latency_ms").is_null()) r.latency_ms = latency_from(j.at("latency_ms"));
+  // Format 1 records have no role, noise or baseline: no baseline was recorded.
+  r.is_baseline = j.value("role", "") == "baseline";
+  if (j.contains("noise") && !j.at("noise").is_null()) r.noise = noise_from(j.at("noise"));
+  if (j.contains("baseline") && !j.at("baseline").is_null()) {
+    const Json& b = j.at("baseline");
+    r.baseline = BaselineRef{b.at("id").get<std::string>(), b.at("median_ms").get<double>()};
+  }
+  r.baseline_reason = j.value("baseline_reason", "");
+  r.speedup_vs_full = optional_from<double>(j, "speedup_vs_full");
   read(j, "layout_ms", r.layout_ms), read(j, "prepare_ms", r.prepare_ms);
   read(j, "balance", r.balance), read(j, "side_flops", r.side_flops);
   const Json& f = j.at("flops");
@@ -256,6 +330,11 @@ Json to_json(const RunContext& c) {
               {"mode", to_string(c.mode)},
               {"seed", c.seed},
               {"gemm_gflops", c.gemm_gflops},
+              {"probes", probes_json(c.probes)},
+              {"disturbed", c.disturbed},
+              {"load_average_start", c.load_average_start},
+              {"load_average_end", c.load_average_end},
+              {"build_type", c.build_type},
               {"shard", c.shard},
               {"shard_cases", c.shard_cases},
               {"experiment_cases", c.experiment_cases},
@@ -274,6 +353,11 @@ RunContext context_from_json(const Json& j) {
   read(j, "command_line", c.command_line), read(j, "seed", c.seed);
   c.mode = enum_field<RunMode>(j, "mode", kModeNames);
   read(j, "gemm_gflops", c.gemm_gflops);
+  c.probes = probes_from(j.value("probes", Json::object()));
+  c.disturbed = j.value("disturbed", false);
+  c.load_average_start = j.value("load_average_start", std::vector<double>{});
+  c.load_average_end = j.value("load_average_end", std::vector<double>{});
+  c.build_type = j.value("build_type", "");
   c.shard = j.value("shard", "");
   c.shard_cases = j.value("shard_cases", std::int64_t{0});
   c.experiment_cases = j.value("experiment_cases", std::int64_t{0});
@@ -312,6 +396,8 @@ RunResults read_results(const std::string& path) {
       is_context = json.at("type") == "context";
       if (is_context) {
         results.context = context_from_json(json);
+      } else if (json.at("type") == "end") {  // the last finish of the run, resumes included
+        results.context.load_average_end = json.value("load_average", std::vector<double>{});
       } else {
         results.cases.push_back(case_from_json(json));
       }

@@ -39,6 +39,21 @@ std::optional<RunMode> parse_mode(std::string_view text);
 struct LatencyMs {
   double median = 0, min = 0, max = 0, mean = 0, stddev = 0;
   int repetitions = 0;
+  std::vector<double> samples;  // every timed repetition, in the order they ran (format 2)
+  double cv = 0;                // stddev / mean
+};
+
+// How much to trust a latency: its spread, and the CPU other processes took while it ran.
+struct NoiseFigures {
+  double cv = 0;
+  double foreign_cpu = 0;  // CPU time of other processes in the timed window, share of the cores
+  bool noisy = false;      // cv above `noisy_cv` or foreign_cpu above `noisy_foreign`
+};
+
+// The full-attention baseline a case is measured against (see baseline.hpp in the runner).
+struct BaselineRef {
+  std::string id;
+  double median_ms = 0;
 };
 
 struct FlopCounts {
@@ -91,6 +106,11 @@ struct CaseRecord {
   std::string impl;
   CaseStatus status = CaseStatus::kError;
   std::string message;
+  bool is_baseline = false;  // "role": "baseline": run only as other cases' full attention
+  std::optional<BaselineRef> baseline;
+  std::string baseline_reason;            // why there is no baseline, when there is none
+  std::optional<double> speedup_vs_full;  // baseline median / this median
+  std::optional<NoiseFigures> noise;
   std::optional<LatencyMs> latency_ms;
   double layout_ms = 0;
   double prepare_ms = 0;                           // content-dependent patterns' decisions
@@ -108,6 +128,24 @@ struct CaseRecord {
   ExecutorKind executor() const { return key.executor; }
 };
 
+// A machine probe: repeated measurements of one figure.
+struct ProbeFigure {
+  double median = 0, min = 0, max = 0;
+  int samples = 0;
+  std::string source;  // measured | cache
+  std::string measured_utc;
+  bool disturbed() const { return min > 0 && max / min > 1.25; }
+};
+
+// Per dtype, then per thread count ("2").
+using ProbeTable = std::map<std::string, std::map<std::string, ProbeFigure>>;
+
+struct Probes {
+  ProbeTable gemm_gflops;                    // oneDNN matmul, 2048^3
+  ProbeTable fma_peak_gflops;                // independent FMA chains in registers
+  std::optional<ProbeFigure> dram_read_gbs;  // 2 threads, a read-only reduction over >= 1 GiB
+};
+
 struct RunContext {
   int format_version = kResultsFormatVersion;  // as read; always the current one when written
   std::string attnbench_version, experiment, started_utc;
@@ -119,11 +157,15 @@ struct RunContext {
   std::string config_path, config_hash, command_line;
   RunMode mode = RunMode::kAll;
   std::uint64_t seed = 0;
-  std::map<std::string, double> gemm_gflops;  // by thread count
-  std::string shard;                          // "K/N" for a sharded run, "" otherwise
-  std::int64_t shard_cases = 0;               // the cases this run was given
-  std::int64_t experiment_cases = 0;          // the cases of the whole experiment
-  std::vector<std::string> plugins;           // pattern plugin files loaded (absolute paths)
+  std::map<std::string, double> gemm_gflops;  // by thread count (f32 GEMM probe medians)
+  Probes probes;
+  bool disturbed = false;  // a probe's spread exceeds 1.25, or a gemm_fraction exceeds 1
+  std::vector<double> load_average_start, load_average_end;  // 1, 5 and 15 minutes
+  std::string build_type;
+  std::string shard;                  // "K/N" for a sharded run, "" otherwise
+  std::int64_t shard_cases = 0;       // the cases this run was given
+  std::int64_t experiment_cases = 0;  // the cases of the whole experiment
+  std::vector<std::string> plugins;   // pattern plugin files loaded (absolute paths)
 };
 
 Json to_json(const CaseRecord& record);

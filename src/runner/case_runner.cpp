@@ -23,12 +23,6 @@ namespace attnbench {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // A plugin's parameters as JSON types; a composition's as {"of": [{name, params[, heads]}]}.
 Json params_json(const PatternSpec& spec) {
   Json out = Json::object();
@@ -98,6 +92,8 @@ void fill_work_figures(CaseRecord& r, const LayoutStats& stats) {
                                          : 0.0;
 }
 
+}  // namespace
+
 AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Tensors& in,
                              const std::vector<float>& out, Index check_rows) {
   AccuracyFigures a;
@@ -123,96 +119,28 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
   return a;
 }
 
-LatencyMs time_executor(Executor& executor, const Tensors& in, std::vector<float>& out,
-                        const Measurement& m) {
-  for (int i = 0; i < m.warmup; ++i) executor.run(in, out.data());
-  std::vector<double> samples;
-  for (int i = 0; i < m.repetitions; ++i) {
-    const auto start = Clock::now();
-    executor.run(in, out.data());
-    samples.push_back(ms_since(start));
-  }
-  const TimingSummary s = summarize(samples);
-  return LatencyMs{s.median, s.min, s.max, s.mean, s.stddev, s.repetitions};
-}
-
-std::string gib(std::int64_t bytes) {
-  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30));
-}
-
-// Runs the case after the record's identity is set; throws on library or plugin errors.
-// The config's input files (shapes checked when the config loaded), or seeded random inputs.
 Tensors case_inputs(const Case& c, const Problem& problem) {
   if (c.measurement.inputs_q.empty()) return random_inputs(problem, c.measurement.seed);
   return Tensors{read_npy(c.measurement.inputs_q).floats, read_npy(c.measurement.inputs_k).floats,
                  read_npy(c.measurement.inputs_v).floats};
 }
 
-// Prepares the pattern and its layout (both timed) and fills the record's mask, density and
-// FLOP figures. `inputs` is called only for a content-dependent pattern.
 PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,
-                        CaseRecord& r) {
+                        LayoutStats& stats) {
   const Problem problem = problem_of(c);
   PreparedMask mask =
       prepare_mask(mask_request(c), [&] { return content_inputs(problem, inputs()); });
-  r.prepare_ms = mask.prepare_ms;
-  r.balance = mask.balance;
-  r.layout_ms = mask.layout_ms;
-  const LayoutStats stats = compute_stats(mask.layout, c.heads());
-  fill_mask_figures(r, *mask.pattern, mask.layout, stats);
-  fill_work_figures(r, stats);
+  stats = compute_stats(mask.layout, c.heads());
   return mask;
 }
 
-void execute(const Case& c, const CaseOptions& options, CaseRecord& r) {
-  const CaseKey& key = c.key;
-  const Problem problem = problem_of(c);
-  const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
-  std::int64_t analytic = static_cast<std::int64_t>(
-      problem.io_bytes() + workspace_bytes(key.executor, problem, c.layout_shape()));
-  r.memory.analytic_bytes = analytic;
-  auto guard = [&] {
-    if (analytic <= limit) return false;
-    r.status = CaseStatus::kSkipped;
-    r.message = fmt::format("memory guard: analytic memory {} exceeds the limit {}", gib(analytic),
-                            gib(limit));
-    return true;
-  };
-  if (guard()) return;
-  reset_peak_rss();
-  const Tensors inputs = case_inputs(c, problem);
-  const PreparedMask mask = build_mask(
-      c, [&]() -> const Tensors& { return inputs; }, r);
-  for (const Pattern::SideCost& cost : mask.pattern->side_costs(key.head_dim)) {
-    r.side_flops[cost.name] = static_cast<std::int64_t>(cost.flops) * key.heads * key.batch;
-  }
-  analytic += r.mask.layout_bytes;
-  r.memory.analytic_bytes = analytic;
-  if (guard()) return;
-
-  std::vector<float> out(problem.q_elements());
-  const std::unique_ptr<Executor> executor = make_executor(key.executor, problem, mask.layout);
-  r.impl = executor->impl();
-  r.status = options.check ? CaseStatus::kPassed : CaseStatus::kExecuted;
-  if (options.check) {
-    executor->run(inputs, out.data());
-    r.accuracy = check_output(*mask.pattern, problem, inputs, out, c.measurement.check_rows);
-    if (!(r.accuracy->max_abs_err <= c.measurement.tolerance)) {
-      r.status = CaseStatus::kFailed;
-      r.message = fmt::format("max abs error {:.3e} exceeds the tolerance {:.1e}",
-                              r.accuracy->max_abs_err, c.measurement.tolerance);
-    }
-  }
-  if (options.perf && r.status != CaseStatus::kFailed) {
-    r.latency_ms = time_executor(*executor, inputs, out, c.measurement);
-    r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
-    auto rate = options.gemm_gflops.find(std::to_string(key.threads));
-    if (rate != options.gemm_gflops.end()) r.gemm_fraction = *r.gflops_useful / rate->second;
-  }
-  r.memory.peak_rss_bytes = peak_rss_bytes();
+void fill_figures(CaseRecord& r, const PreparedMask& mask, const LayoutStats& stats) {
+  r.prepare_ms = mask.prepare_ms;
+  r.balance = mask.balance;
+  r.layout_ms = mask.layout_ms;
+  fill_mask_figures(r, *mask.pattern, mask.layout, stats);
+  fill_work_figures(r, stats);
 }
-
-}  // namespace
 
 CaseRecord describe_case(const Case& c) {
   CaseRecord r;
@@ -227,13 +155,15 @@ CaseMask build_case_mask(const Case& c) {
   CaseMask built{.record = describe_case(c)};
   omp_set_num_threads(static_cast<int>(c.key.threads));
   Tensors inputs;
+  LayoutStats stats;
   PreparedMask mask = build_mask(
       c,
       [&]() -> const Tensors& {
         inputs = case_inputs(c, problem_of(c));
         return inputs;
       },
-      built.record);
+      stats);
+  fill_figures(built.record, mask, stats);
   built.pattern = std::move(mask.pattern);
   built.layout = std::move(mask.layout);
   built.record.status = CaseStatus::kPassed;
@@ -249,21 +179,6 @@ CaseRecord mask_record(const Case& c) {
     r.message = e.what();
     return r;
   }
-}
-
-CaseRecord run_case(const Case& c, const CaseOptions& options) {
-  CaseRecord r = describe_case(c);
-  omp_set_num_threads(static_cast<int>(c.key.threads));
-  try {
-    execute(c, options, r);
-  } catch (const dnnl::error& e) {
-    r.status = CaseStatus::kError;
-    r.message = fmt::format("oneDNN error {}: {}", static_cast<int>(e.status), e.what());
-  } catch (const std::exception& e) {
-    r.status = CaseStatus::kError;
-    r.message = e.what();
-  }
-  return r;
 }
 
 }  // namespace attnbench

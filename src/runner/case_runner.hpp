@@ -6,11 +6,15 @@
 #include <optional>
 #include <string>
 
+#include <functional>
+#include <memory>
+
 #include "core/case.hpp"
 #include "core/layout.hpp"
+#include "core/layout_stats.hpp"
 #include "core/pattern.hpp"
-
-#include <memory>
+#include "core/prepare_mask.hpp"
+#include "exec/problem.hpp"
 #include "results/record.hpp"
 
 namespace attnbench {
@@ -22,6 +26,7 @@ struct CaseOptions {
   std::map<std::string, double> gemm_gflops;  // by thread count, for gemm_fraction
 };
 
+// One case on its own: run_cell of a single case (cell_runner.hpp).
 CaseRecord run_case(const Case& c, const CaseOptions& options);
 
 // A case's pattern and layout with its mask figures, nothing executed. Throws on plugin errors.
@@ -38,5 +43,18 @@ CaseRecord mask_record(const Case& c);
 
 // The record's identifying fields, before anything runs.
 CaseRecord describe_case(const Case& c);
+
+// The pieces of a run the cell runner shares with the commands above.
+// The config's input files (shapes checked when the config loaded), or seeded random inputs.
+Tensors case_inputs(const Case& c, const Problem& problem);
+// The pattern and its layout (both timed) with their statistics; `inputs` is called only for a
+// content-dependent pattern.
+PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,
+                        LayoutStats& stats);
+// The record's preparation times and its mask, density and FLOP figures (for its executor).
+void fill_figures(CaseRecord& r, const PreparedMask& mask, const LayoutStats& stats);
+// The executor's output against the double-precision reference on `check_rows` sampled rows.
+AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Tensors& in,
+                             const std::vector<float>& out, Index check_rows);
 
 }  // namespace attnbench

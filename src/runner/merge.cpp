@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -32,13 +33,16 @@ void check_shards(const std::vector<std::string>& dirs, const std::vector<RunRes
     if (c.shard.empty()) refuse(dirs[i], "not a sharded run (run it with --shard K/N)");
     if (!shards.insert(c.shard).second)
       refuse(dirs[i], fmt::format("shard {} given twice", c.shard));
-    if (static_cast<std::int64_t>(runs[i].cases.size()) != c.shard_cases) {
+    const auto cases = static_cast<std::int64_t>(
+        std::count_if(runs[i].cases.begin(), runs[i].cases.end(),
+                      [](const CaseRecord& r) { return !r.is_baseline; }));
+    if (cases != c.shard_cases) {
       refuse(dirs[i],
              fmt::format(
                  "shard {} is incomplete: {} of its {} cases recorded (finish it with --resume)",
-                 c.shard, runs[i].cases.size(), c.shard_cases));
+                 c.shard, cases, c.shard_cases));
     }
-    total += runs[i].cases.size();
+    total += static_cast<std::size_t>(cases);
     for (const auto& [what, a, b] :
          {std::tuple{"CPU", first.cpu_model, c.cpu_model},
           std::tuple{"oneDNN version", first.onednn_version, c.onednn_version},

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 #include "core/errors.hpp"
+#include "runner/baseline.hpp"
 
 namespace attnbench {
 
@@ -55,23 +58,30 @@ std::optional<Shard> shard_from_slurm() {
   return parse_shard(fmt::format("{}/{}", *task - *min + 1, *total), "SLURM_ARRAY_TASK_ID");
 }
 
+// Whole baseline groups are dealt out, heaviest first, each to the lightest shard, so that a
+// baseline and every case measured against it run in one shard (and the baseline once).
 std::vector<const Case*> shard_cases(const std::vector<const Case*>& cases, const Shard& shard) {
-  std::vector<std::size_t> order(cases.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return predicted_cost(*cases[a]) > predicted_cost(*cases[b]);
+  std::map<std::string, double> group_cost;
+  std::vector<std::string> groups;  // in first-seen order, for a deterministic tie-break
+  for (const Case* c : cases) {
+    const std::string group = baseline_group(*c);
+    if (!group_cost.count(group)) groups.push_back(group);
+    group_cost[group] += predicted_cost(*c);
+  }
+  std::stable_sort(groups.begin(), groups.end(), [&](const std::string& a, const std::string& b) {
+    return group_cost[a] > group_cost[b];
   });
   std::vector<double> load(static_cast<std::size_t>(shard.count), 0.0);
-  std::vector<bool> mine(cases.size(), false);
-  for (std::size_t i : order) {
+  std::set<std::string> mine;
+  for (const std::string& group : groups) {
     const auto lightest =
         static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[lightest] += predicted_cost(*cases[i]);
-    mine[i] = static_cast<int>(lightest) + 1 == shard.index;
+    load[lightest] += group_cost[group];
+    if (static_cast<int>(lightest) + 1 == shard.index) mine.insert(group);
   }
   std::vector<const Case*> selected;
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    if (mine[i]) selected.push_back(cases[i]);
+  for (const Case* c : cases) {
+    if (mine.count(baseline_group(*c))) selected.push_back(c);
   }
   return selected;
 }

@@ -15,13 +15,15 @@
 
 #include "core/plugin_loader.hpp"
 #include "core/version.hpp"
-#include "exec/gemm_rate.hpp"
+#include "measure/cpu_load.hpp"
 #include "measure/environment.hpp"
 #include "report/case_table.hpp"
 #include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
+#include "runner/probes.hpp"
 #include "runner/results_file.hpp"
 #include "runner/shard.hpp"
+#include "runner/sweep_runner.hpp"
 
 namespace attnbench {
 
@@ -73,49 +75,22 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.compiler = env.compiler, c.git_commit = env.git_commit, c.hostname = env.hostname;
   c.config_path = experiment.config_path, c.config_hash = experiment.config_hash;
   c.command_line = options.command_line, c.mode = options.mode;
-  c.seed = cases.front()->measurement.seed;
+  c.seed = cases.empty() ? 0 : cases.front()->measurement.seed;
+  c.build_type = ATTNBENCH_BUILD_TYPE;
+  c.load_average_start = load_averages();
   if (options.mode == RunMode::kPerf || options.mode == RunMode::kAll) {
-    for (int t : c.threads) {
-      spdlog::info("measuring the GEMM rate on {} thread(s)", t);
-      c.gemm_gflops[std::to_string(t)] = measure_gemm_gflops(t, 5);
+    c.probes = run_probes(ProbeOptions{c.threads, options.reprobe, c.onednn_version}, env);
+    for (const auto& [threads, figure] : c.probes.gemm_gflops["f32"]) {
+      c.gemm_gflops[threads] = figure.median;
+      c.disturbed = c.disturbed || figure.disturbed();
     }
+    for (const auto& [threads, figure] : c.probes.fma_peak_gflops["f32"])
+      c.disturbed = c.disturbed || figure.disturbed();
+    if (c.probes.dram_read_gbs) c.disturbed = c.disturbed || c.probes.dram_read_gbs->disturbed();
+    if (c.disturbed) spdlog::warn("a machine probe varied by more than 25%: the machine is busy");
   }
   return c;
 }
-
-class Progress {
- public:
-  explicit Progress(std::size_t total) : total_(total), start_(Clock::now()), tty_(isatty(2)) {}
-
-  void starting(std::size_t index, const std::string& id) const {
-    if (!tty_) return;
-    const double elapsed = seconds();
-    const double eta =
-        index == 0 ? 0 : elapsed / static_cast<double>(index) * static_cast<double>(total_ - index);
-    fmt::print(stderr, "\r\033[K[{}/{}] {}  elapsed {:.0f}s  remaining ~{:.0f}s", index + 1, total_,
-               id, elapsed, eta);
-    std::fflush(stderr);
-  }
-
-  void finished(std::size_t index, const CaseRecord& r) const {
-    if (tty_) fmt::print(stderr, "\r\033[K");
-    const std::string latency =
-        r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
-    const std::string why = r.message.empty() ? "" : ": " + r.message;
-    if (is_success(r.status)) {
-      spdlog::info("[{}/{}] {} {}{}{}", index + 1, total_, to_string(r.status), r.id(), latency,
-                   why);
-    } else {
-      spdlog::error("[{}/{}] {} {}{}", index + 1, total_, to_string(r.status), r.id(), why);
-    }
-  }
-
- private:
-  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-  std::size_t total_;
-  Clock::time_point start_;
-  bool tty_;
-};
 
 std::string default_out_dir(const Experiment& experiment) {
   return fmt::format("results/{}/{}", experiment.name, utc_folder_stamp());
@@ -195,11 +170,17 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
 }
 
 int finish(const std::string& dir, bool was_interrupted) {
+  ResultsFile(dir + "/results.jsonl")
+      .append_line(Json{
+          {"type", "end"}, {"finished_utc", utc_timestamp()}, {"load_average", load_averages()}}
+                       .dump());
   const RunResults results = read_results(dir + "/results.jsonl");
   write_reports(results, dir, all_formats());
   fmt::print("{}", render_markdown(case_table(results)));
   std::map<CaseStatus, int> counts;
-  for (const CaseRecord& r : results.cases) ++counts[r.status];
+  for (const CaseRecord& r : results.cases) {
+    if (!r.is_baseline) ++counts[r.status];
+  }
   std::vector<std::string> parts;
   for (CaseStatus status : kAllStatuses) {
     if (status != CaseStatus::kExecuted || counts[status] > 0) {
@@ -241,14 +222,9 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
                                  .gemm_gflops = context.gemm_gflops};
   interrupted = false;
   const auto previous_handler = std::signal(SIGINT, on_interrupt);
-  const Progress progress(cases.size());
-  for (std::size_t i = 0; i < cases.size() && !interrupted; ++i) {
-    if (done.count(cases[i]->id())) continue;
-    progress.starting(i, cases[i]->id());
-    const CaseRecord record = run_case(*cases[i], case_options);
-    file.append_line(to_json(record).dump());
-    progress.finished(i, record);
-  }
+  SweepRunner runner(cases, case_options, file,
+                     previous ? previous->cases : std::vector<CaseRecord>{});
+  runner.run(interrupted);
   std::signal(SIGINT, previous_handler);
   return finish(dir, interrupted);
 }

@@ -18,7 +18,10 @@ patterns:
   - {name: sliding_window, sweep: {radius: [16, 64]}}
 YAML
 expected=$("$bin" run "$work/sweep.yaml" --mode list | sort)
-recorded() { grep -o '"id":"[^"]*"' "$1/results.jsonl" 2>/dev/null | sed 's/"id":"//; s/"$//' | sort; }
+# The config's cases; records run only as other cases' full-attention baselines are left out.
+# (A record's own id comes first; its baseline's id is further on the line.)
+ids() { sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' "$1/results.jsonl" 2>/dev/null; }
+recorded() { grep -v '"role":"baseline"' "$1/results.jsonl" 2>/dev/null | sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort; }
 wait_for_records() {  # until the file holds at least $2 case records (at most 60 s)
   for _ in $(seq 600); do
     [ "$(grep -c '"type":"case"' "$1/results.jsonl" 2>/dev/null)" -ge "$2" ] 2>/dev/null && return 0
@@ -35,6 +38,8 @@ kill -9 "$pid"; wait "$pid" 2>/dev/null
 before=$(grep -c '"type":"case"' "$work/k/results.jsonl")
 "$bin" run "$work/sweep.yaml" --resume "$work/k" >/dev/null 2>"$work/resume.err" || fail "resume failed: $(tail -3 "$work/resume.err")"
 [ "$(recorded "$work/k")" = "$expected" ] || fail "after SIGKILL ($before cases recorded) and --resume, the cases differ from the config's"
+twice=$(ids "$work/k" | sort | uniq -d)
+[ -z "$twice" ] || fail "recorded twice after --resume (baselines included): $twice"
 "$bin" report "$work/k" >/dev/null || fail "the resumed results do not parse"
 
 "$bin" run "$work/sweep.yaml" --out "$work/i" >/dev/null 2>&1 &

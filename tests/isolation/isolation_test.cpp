@@ -30,7 +30,7 @@ patterns:
                                             "isolation.yaml", {});
   EXPECT_EQ(run_sweep(e, SweepOptions{.mode = RunMode::kAll, .out_dir = dir.string()}), 1);
   const RunResults results = read_results((dir / "results.jsonl").string());
-  ASSERT_EQ(results.cases.size(), 8u);
+  ASSERT_EQ(results.cases.size(), 9u);  // 8 cases and causal full attention, their baseline
   for (const CaseRecord& r : results.cases) {
     if (r.pattern == "test_throwing") {
       EXPECT_EQ(r.status, CaseStatus::kError) << r.id();

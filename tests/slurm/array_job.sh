@@ -88,7 +88,7 @@ echo "cluster up after $((SECONDS - started)) s"
 cat > "$work/smoke.yaml" <<'YAML'
 name: slurm-smoke
 shape: {heads: 2, head_dim: 32}
-seq_len: [256, 512]
+seq_len: [256, 384, 512]  # three lengths: one baseline group for each of the 3 tasks
 executor: [dense, sparse]
 threads: 1
 repetitions: 2
@@ -103,7 +103,7 @@ timeout 600 "$root/scripts/slurm/submit" "$work/smoke.yaml" --tasks 3 --out "$wo
 echo "array + merge jobs done after $((SECONDS - submitted)) s"
 
 expected=$("$bin" run "$work/smoke.yaml" --mode list | sort)
-merged=$(grep -o '"id":"[^"]*"' "$work/out/merged/results.jsonl" | sed 's/"id":"//; s/"$//' | sort)
+merged=$(grep -v '"role":"baseline"' "$work/out/merged/results.jsonl" | sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort)
 [ -n "$expected" ] || fail "the config lists no case"
 [ "$merged" = "$expected" ] || fail "merged cases differ from the config's:
 $(diff <(echo "$expected") <(echo "$merged"))"
@@ -121,7 +121,7 @@ head -2 "$work/out/shards/2/results.jsonl" >"$work/partial" && mv "$work/partial
 grep -q "shard 2/3 is incomplete" "$work/refused.log" || fail "merge did not say why: $(cat "$work/refused.log")"
 timeout 600 "$root/scripts/slurm/submit" --again "$work/out" --wait >"$work/again.log" 2>&1 ||
   fail "the resubmitted array or merge failed: $(cat "$work/again.log")"
-merged=$(grep -o '"id":"[^"]*"' "$work/out/merged/results.jsonl" | sed 's/"id":"//; s/"$//' | sort)
+merged=$(grep -v '"role":"baseline"' "$work/out/merged/results.jsonl" | sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort)
 [ "$merged" = "$expected" ] || fail "after --again the merged cases differ from the config's:
 $(diff <(echo "$expected") <(echo "$merged"))"
 grep -q "resuming $work/out/shards/2: 1 of" "$work/out/logs/task-2.out" || fail "shard 2 was not resumed: $(cat "$work/out/logs/task-2.out")"

@@ -1,0 +1,17 @@
+// The machine's own limits, measured rather than looked up: the FMA peak (independent FMA
+// chains that stay in registers) and the DRAM read bandwidth (a read-only reduction over an
+// array far larger than any cache). Each returns one figure per sample, so that the spread can
+// be seen; the harness keeps the median.
+#pragma once
+
+#include <vector>
+
+namespace attnbench {
+
+// f32 GFLOP/s on `threads` threads, an FMA counting 2 FLOPs.
+std::vector<double> fma_peak_gflops_samples(int threads, int samples);
+
+// GB/s reading `bytes` (at least 1 GiB is meant) on `threads` threads.
+std::vector<double> dram_read_gbs_samples(int threads, int samples, std::size_t bytes);
+
+}  // namespace attnbench

@@ -1,0 +1,78 @@
+#include "report/cells.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "exec/executor_facts.hpp"
+
+namespace attnbench {
+
+std::vector<Cell> cells_of(const RunResults& results) {
+  std::vector<Cell> cells;
+  std::map<std::string, std::size_t> index;
+  for (const CaseRecord& r : results.cases) {
+    if (r.is_baseline) continue;
+    const std::string key = cell_key(r.key);
+    auto found = index.find(key);
+    if (found == index.end()) {
+      found = index.emplace(key, cells.size()).first;
+      cells.emplace_back();
+      cells.back().label = pattern_label(r);
+      cells.back().q_len = r.q_len, cells.back().kv_len = r.kv_len;
+    }
+    cells[found->second].by_executor[static_cast<std::size_t>(r.executor())] = &r;
+  }
+  for (Cell& cell : cells) {
+    cell.baseline = cell.by_executor[static_cast<std::size_t>(baseline_executor())];
+    cell.sparse = cell.by_executor[static_cast<std::size_t>(ExecutorKind::kSparse)];
+  }
+  return cells;
+}
+
+std::string pattern_label(const CaseRecord& r) {
+  std::string label = r.pattern;
+  if (r.params.contains("of")) return label + " " + r.params.at("of").dump();
+  for (const auto& [name, value] : r.params.items()) {
+    // Compared as std::string: GCC 12 warns falsely on json == const char* here.
+    const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (name == "align" && text == "top_left") continue;
+    label += " " + name + "=" + text;
+  }
+  return label;
+}
+
+std::optional<double> median_ms(const CaseRecord* r) {
+  if (r == nullptr || !r->latency_ms) return std::nullopt;
+  return r->latency_ms->median;
+}
+
+std::optional<double> speedup_vs_masked_dense(const Cell& c) {
+  const auto d = median_ms(c.baseline), s = median_ms(c.sparse);
+  if (!d || !s || *s <= 0) return std::nullopt;
+  return *d / *s;
+}
+
+std::string number(std::optional<double> v, int digits) {
+  return v ? fmt::format("{:.{}f}", *v, digits) : "-";
+}
+
+std::string speedup_vs_full_text(const CaseRecord* r) {
+  if (r == nullptr || !r->latency_ms) return "-";
+  if (r->speedup_vs_full) return fmt::format("{:.2f}", *r->speedup_vs_full);
+  return "no baseline recorded";
+}
+
+std::string latency_text(const CaseRecord* r) {
+  if (const auto m = median_ms(r)) {
+    return fmt::format("{:.3f}{}", *m, r->noise && r->noise->noisy ? "*" : "");
+  }
+  return "-";
+}
+
+std::string probe_fraction_text(std::optional<double> fraction, const RunContext& context) {
+  if (!fraction) return "-";
+  return fmt::format("{:.3f}{}", *fraction, context.disturbed || *fraction > 1 ? "?" : "");
+}
+
+}  // namespace attnbench

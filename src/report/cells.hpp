@@ -1,0 +1,42 @@
+// The views' unit: a cell is every axis of the case key but the executor, with the record of
+// each executor that ran it. Records run only as other cases' baselines are not cells.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "results/record.hpp"
+
+namespace attnbench {
+
+struct Cell {
+  std::string label;
+  std::int64_t q_len = 0, kv_len = 0;
+  std::array<const CaseRecord*, std::size(kAllExecutors)> by_executor{};
+  const CaseRecord* baseline = nullptr;  // the masked dense executor's record
+  const CaseRecord* sparse = nullptr;    // the sparse executor's record
+  // The record the headline figures come from: the sparse executor's, else the other one.
+  const CaseRecord* primary() const { return sparse ? sparse : baseline; }
+};
+
+std::vector<Cell> cells_of(const RunResults& results);
+
+// "sliding_window radius=256 causal=true": the pattern and its non-default-looking parameters.
+std::string pattern_label(const CaseRecord& r);
+
+std::optional<double> median_ms(const CaseRecord* r);
+
+// The masked dense executor's median over the sparse one's, on the same mask.
+std::optional<double> speedup_vs_masked_dense(const Cell& c);
+
+// What the views print for a figure that is missing, and for speedup_vs_full.
+std::string number(std::optional<double> value, int digits);
+std::string speedup_vs_full_text(const CaseRecord* r);
+// A latency, marked '*' when the case was noisy.
+std::string latency_text(const CaseRecord* r);
+// A fraction of a probe, marked '?' when the probe was disturbed or the fraction exceeds 1.
+std::string probe_fraction_text(std::optional<double> fraction, const RunContext& context);
+
+}  // namespace attnbench

@@ -1,0 +1,172 @@
+#include "runner/cell_runner.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "core/check.hpp"
+#include "exec/executor.hpp"
+#include "measure/memory.hpp"
+#include "runner/timing.hpp"
+
+namespace attnbench {
+
+namespace {
+
+std::string gib(std::int64_t bytes) {
+  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30));
+}
+
+// One executor of the cell while it runs.
+struct Slot {
+  const Case* c;
+  CaseRecord* record;
+  std::int64_t workspace = 0;  // its own bytes beyond inputs, output and layout
+  bool active() const { return record->status != CaseStatus::kSkipped; }
+};
+
+void skip(Slot& slot, std::int64_t needed, std::int64_t limit) {
+  slot.record->status = CaseStatus::kSkipped;
+  slot.record->message =
+      fmt::format("memory guard: analytic memory {} exceeds the limit {}", gib(needed), gib(limit));
+}
+
+// Checks one executor against the reference in an untimed pass of its own, which also gives
+// its peak memory; the executor is gone again afterwards.
+void check_pass(Slot& slot, const PreparedMask& mask, const Problem& problem, const Tensors& in,
+                const CaseOptions& options) {
+  CaseRecord& r = *slot.record;
+  reset_peak_rss();
+  std::vector<float> out(problem.q_elements());
+  const std::unique_ptr<Executor> executor =
+      make_executor(slot.c->key.executor, problem, mask.layout);
+  r.impl = executor->impl();
+  executor->run(in, out.data());
+  r.memory.peak_rss_bytes = peak_rss_bytes();
+  r.status = options.check ? CaseStatus::kPassed : CaseStatus::kExecuted;
+  if (!options.check) return;
+  const Measurement& m = slot.c->measurement;
+  r.accuracy = check_output(*mask.pattern, problem, in, out, m.check_rows);
+  if (!(r.accuracy->max_abs_err <= m.tolerance)) {
+    r.status = CaseStatus::kFailed;
+    r.message = fmt::format("max abs error {:.3e} exceeds the tolerance {:.1e}",
+                            r.accuracy->max_abs_err, m.tolerance);
+  }
+}
+
+// Times `slots` together, interleaved round by round.
+void time_together(std::span<Slot* const> slots, const PreparedMask& mask, const Problem& problem,
+                   const Tensors& in, const CaseOptions& options) {
+  std::vector<std::unique_ptr<Executor>> executors;
+  std::vector<std::vector<float>> outs;
+  std::vector<Executor*> running;
+  std::vector<float*> out_pointers;
+  for (Slot* slot : slots) {
+    executors.push_back(make_executor(slot->c->key.executor, problem, mask.layout));
+    outs.emplace_back(problem.q_elements());
+  }
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    running.push_back(executors[i].get());
+    out_pointers.push_back(outs[i].data());
+  }
+  const Measurement& m = slots.front()->c->measurement;
+  const TimedRounds rounds = time_interleaved(running, in, out_pointers, m);
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    CaseRecord& r = *slots[i]->record;
+    r.latency_ms = latency_of(rounds.samples[i]);
+    r.noise = noise_of(*r.latency_ms, rounds.foreign_cpu, m);
+    r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
+    auto rate = options.gemm_gflops.find(std::to_string(slots[i]->c->key.threads));
+    if (rate != options.gemm_gflops.end()) r.gemm_fraction = *r.gflops_useful / rate->second;
+  }
+}
+
+// Every executor alive at once must fit; otherwise each is timed on its own.
+void time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t limit,
+               const PreparedMask& mask, const Problem& problem, const Tensors& in,
+               const CaseOptions& options) {
+  std::vector<Slot*> timed;
+  std::int64_t together = shared_bytes;
+  for (Slot& slot : slots) {
+    if (slot.active() && slot.record->status != CaseStatus::kFailed) {
+      timed.push_back(&slot);
+      together += slot.workspace;
+    }
+  }
+  if (timed.empty()) return;
+  if (together <= limit) return time_together(timed, mask, problem, in, options);
+  for (Slot* slot : timed) time_together(std::span(&slot, 1), mask, problem, in, options);
+}
+
+void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
+  const Case& first = *slots.front().c;
+  const Problem problem = problem_of(first);
+  const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
+  const auto io = static_cast<std::int64_t>(problem.io_bytes());
+  for (Slot& slot : slots) {
+    slot.workspace = static_cast<std::int64_t>(
+        workspace_bytes(slot.c->key.executor, problem, first.layout_shape()));
+    slot.record->memory.analytic_bytes = io + slot.workspace;
+    if (io + slot.workspace > limit) skip(slot, io + slot.workspace, limit);
+  }
+  if (std::none_of(slots.begin(), slots.end(), [](const Slot& s) { return s.active(); })) return;
+  const Tensors inputs = case_inputs(first, problem);
+  LayoutStats stats;
+  const PreparedMask mask = build_mask(
+      first, [&]() -> const Tensors& { return inputs; }, stats);
+  const std::int64_t shared = io + static_cast<std::int64_t>(mask.layout.bytes());
+  for (Slot& slot : slots) {
+    if (!slot.active()) continue;
+    CaseRecord& r = *slot.record;
+    fill_figures(r, mask, stats);
+    for (const Pattern::SideCost& cost : mask.pattern->side_costs(first.key.head_dim)) {
+      r.side_flops[cost.name] =
+          static_cast<std::int64_t>(cost.flops) * first.key.heads * first.key.batch;
+    }
+    r.memory.analytic_bytes = shared + slot.workspace;
+    if (r.memory.analytic_bytes > limit) skip(slot, r.memory.analytic_bytes, limit);
+  }
+  for (Slot& slot : slots) {
+    if (slot.active()) check_pass(slot, mask, problem, inputs, options);
+  }
+  if (options.perf) time_cell(slots, shared, limit, mask, problem, inputs, options);
+}
+
+// A failure before the records have their own outcome is every still-open record's outcome.
+void fail_open(std::vector<CaseRecord>& records, const std::string& message) {
+  for (CaseRecord& r : records) {
+    if (r.status == CaseStatus::kSkipped || r.status == CaseStatus::kFailed) continue;
+    r.status = CaseStatus::kError;
+    r.message = message;
+  }
+}
+
+}  // namespace
+
+std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options) {
+  ATTNBENCH_CHECK(!cases.empty());
+  std::vector<CaseRecord> records;
+  std::vector<Slot> slots;
+  for (const Case* c : cases) {
+    ATTNBENCH_CHECK(cell_key(c->key) == cell_key(cases.front()->key));
+    records.push_back(describe_case(*c));
+  }
+  for (std::size_t i = 0; i < cases.size(); ++i) slots.push_back(Slot{cases[i], &records[i]});
+  omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
+  try {
+    execute_cell(slots, options);
+  } catch (const dnnl::error& e) {
+    fail_open(records, fmt::format("oneDNN error {}: {}", static_cast<int>(e.status), e.what()));
+  } catch (const std::exception& e) {
+    fail_open(records, e.what());
+  }
+  return records;
+}
+
+CaseRecord run_case(const Case& c, const CaseOptions& options) {
+  const Case* one = &c;
+  return run_cell(std::span(&one, 1), options).front();
+}
+
+}  // namespace attnbench

@@ -1,0 +1,147 @@
+#include "runner/sweep_runner.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "runner/baseline.hpp"
+#include "runner/cell_runner.hpp"
+
+namespace attnbench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), start_(Clock::now()), tty_(isatty(2)) {}
+
+  void starting(std::size_t index, const std::string& id) const {
+    if (!tty_) return;
+    const double elapsed = seconds();
+    const double eta =
+        index == 0 ? 0 : elapsed / static_cast<double>(index) * static_cast<double>(total_ - index);
+    fmt::print(stderr, "\r\033[K[{}/{}] {}  elapsed {:.0f}s  remaining ~{:.0f}s", index + 1, total_,
+               id, elapsed, eta);
+    std::fflush(stderr);
+  }
+
+  void finished(std::size_t index, const CaseRecord& r) const {
+    if (tty_) fmt::print(stderr, "\r\033[K");
+    const std::string latency =
+        r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
+    const std::string speedup =
+        r.speedup_vs_full ? fmt::format(", {:.2f}x vs full", *r.speedup_vs_full) : "";
+    const std::string why = r.message.empty() ? "" : ": " + r.message;
+    const std::string place =
+        r.is_baseline ? "[baseline]" : fmt::format("[{}/{}]", index + 1, total_);
+    if (is_success(r.status)) {
+      spdlog::info("{} {} {}{}{}{}", place, to_string(r.status), r.id(), latency, speedup, why);
+    } else {
+      spdlog::error("{} {} {}{}", place, to_string(r.status), r.id(), why);
+    }
+  }
+
+ private:
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  std::size_t total_;
+  Clock::time_point start_;
+  bool tty_;
+};
+
+}  // namespace
+
+SweepRunner::SweepRunner(std::vector<const Case*> cases, const CaseOptions& options,
+                         ResultsFile& file, const std::vector<CaseRecord>& previous)
+    : cases_(std::move(cases)), options_(options), file_(file) {
+  for (const CaseRecord& r : previous) {
+    done_.insert(r.id());
+    if (r.latency_ms) timed_.emplace(r.id(), r);
+  }
+  for (const Case* c : cases_) cells_[cell_key(c->key)].push_back(c);
+}
+
+void SweepRunner::run(const std::atomic<bool>& stop) {
+  const Progress progress(cases_.size());
+  for (std::size_t i = 0; i < cases_.size() && !stop; ++i) {
+    const Case& c = *cases_[i];
+    if (done_.count(c.id())) continue;
+    progress.starting(i, c.id());
+    std::vector<const Case*> cell;
+    for (const Case* sibling : cells_.at(cell_key(c.key))) {
+      if (!done_.count(sibling->id())) cell.push_back(sibling);
+    }
+    run_cell_now(cell, i);
+  }
+}
+
+void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t position) {
+  for (const Case* c : cell) done_.insert(c->id());
+  std::vector<CaseRecord> records = run_cell(cell, options_);
+  for (const CaseRecord& r : records) {
+    if (r.latency_ms) timed_.emplace(r.id(), r);
+  }
+  const Progress progress(cases_.size());
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    attach(*cell[i], records[i]);
+    file_.append_line(to_json(records[i]).dump());
+    progress.finished(position + i, records[i]);
+  }
+}
+
+void SweepRunner::attach(const Case& c, CaseRecord& r) {
+  if (!options_.perf || !r.latency_ms) return;
+  if (!c.measurement.baseline) {
+    r.baseline_reason = "baseline: none in the config";
+    return;
+  }
+  const std::optional<Case> b = baseline_case(c, r);
+  if (!b) return;
+  const bool causal = b->pattern.params.at("causal") == ParamValue(true);
+  if (const CaseRecord* measured = measured_baseline(*b, causal)) {
+    attach_baseline(r, *measured);
+  } else {
+    r.baseline_reason = fmt::format("no baseline: {}", b->id());
+  }
+}
+
+// The record of baseline `b`: already timed, a cell of this sweep run now, or run on its own.
+const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
+  const std::string id = b.id();
+  if (auto it = timed_.find(id); it != timed_.end()) return &it->second;
+  if (done_.count(id)) return nullptr;  // recorded, but never timed: skipped or failed
+  if (auto cell = cells_.find(cell_key(b.key)); cell != cells_.end()) {
+    std::vector<const Case*> remaining;
+    for (const Case* c : cell->second) {
+      if (!done_.count(c->id())) remaining.push_back(c);
+    }
+    run_cell_now(remaining, finished_);
+    auto it = timed_.find(id);
+    return it == timed_.end() ? nullptr : &it->second;
+  }
+  done_.insert(id);
+  CaseRecord record = describe_case(b);
+  const double rate = [&] {
+    auto it = options_.gemm_gflops.find(std::to_string(b.key.threads));
+    return it == options_.gemm_gflops.end() ? 1.0 : it->second;
+  }();
+  const double predicted = predicted_baseline_seconds(b, causal, rate);
+  if (predicted > b.measurement.baseline_max_s) {
+    record.status = CaseStatus::kSkipped;
+    record.message = fmt::format("predicted {:.0f} s, above baseline_max_s {:.0f}", predicted,
+                                 b.measurement.baseline_max_s);
+  } else {
+    const Case* one = &b;
+    record = run_cell(std::span(&one, 1), options_).front();
+  }
+  record.is_baseline = true;
+  file_.append_line(to_json(record).dump());
+  Progress(cases_.size()).finished(0, record);
+  if (!record.latency_ms) return nullptr;
+  return &timed_.emplace(id, record).first->second;
+}
+
+}  // namespace attnbench

@@ -1,0 +1,40 @@
+// The loop of a sweep: its cells in order, each cell's executors together (cell_runner.hpp),
+// and for every timed case its full-attention baseline (baseline.hpp), reused when the sweep or
+// an earlier run of it has it, otherwise measured once and recorded with "role": "baseline".
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runner/case_runner.hpp"
+#include "runner/results_file.hpp"
+
+namespace attnbench {
+
+class SweepRunner {
+ public:
+  // `previous`: the records of the run being resumed (their ids are done, their timings reused).
+  SweepRunner(std::vector<const Case*> cases, const CaseOptions& options, ResultsFile& file,
+              const std::vector<CaseRecord>& previous);
+
+  // Runs every case not yet recorded; stops between cells once `stop` is set.
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  void run_cell_now(const std::vector<const Case*>& cell, std::size_t position);
+  void attach(const Case& c, CaseRecord& r);
+  const CaseRecord* measured_baseline(const Case& b, bool causal);
+
+  std::vector<const Case*> cases_;
+  const CaseOptions& options_;
+  ResultsFile& file_;
+  std::set<std::string> done_;
+  std::map<std::string, CaseRecord> timed_;                // by id: for baselines
+  std::map<std::string, std::vector<const Case*>> cells_;  // cell key -> its cases
+  std::size_t finished_ = 0;
+};
+
+}  // namespace attnbench

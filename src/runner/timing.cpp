@@ -1,0 +1,55 @@
+#include "runner/timing.hpp"
+
+#include <chrono>
+#include <numeric>
+
+#include "measure/cpu_load.hpp"
+#include "measure/stats.hpp"
+
+namespace attnbench {
+
+namespace {
+
+bool enough(const std::vector<std::vector<double>>& samples, const Measurement& m) {
+  for (const std::vector<double>& s : samples) {
+    if (static_cast<int>(s.size()) < m.repetitions) return false;
+    if (std::accumulate(s.begin(), s.end(), 0.0) < m.min_time_ms) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors& inputs,
+                             std::span<float* const> outs, const Measurement& m) {
+  using Clock = std::chrono::steady_clock;
+  for (int w = 0; w < m.warmup; ++w) {
+    for (std::size_t i = 0; i < executors.size(); ++i) executors[i]->run(inputs, outs[i]);
+  }
+  TimedRounds result;
+  result.samples.resize(executors.size());
+  const CpuTimes start = read_cpu_times();
+  for (int round = 0; round < m.max_repetitions && !enough(result.samples, m); ++round) {
+    for (std::size_t i = 0; i < executors.size(); ++i) {
+      const auto begin = Clock::now();
+      executors[i]->run(inputs, outs[i]);
+      result.samples[i].push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+    }
+  }
+  result.foreign_cpu = foreign_cpu_share(start, read_cpu_times());
+  return result;
+}
+
+LatencyMs latency_of(const std::vector<double>& samples) {
+  const TimingSummary s = summarize(samples);
+  return LatencyMs{s.median, s.min,         s.max,   s.mean,
+                   s.stddev, s.repetitions, samples, s.mean > 0 ? s.stddev / s.mean : 0.0};
+}
+
+NoiseFigures noise_of(const LatencyMs& latency, double foreign_cpu, const Measurement& m) {
+  return NoiseFigures{latency.cv, foreign_cpu,
+                      latency.cv > m.noisy_cv || foreign_cpu > m.noisy_foreign};
+}
+
+}  // namespace attnbench

@@ -1,0 +1,29 @@
+// Timed rounds. The executors of one cell run interleaved, one repetition each per round, so a
+// burst of load from elsewhere hits all of them alike; rounds go on until every executor has at
+// least `repetitions` samples adding up to `min_time_ms`, or `max_repetitions` rounds have run.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "core/case.hpp"
+#include "exec/executor.hpp"
+#include "results/record.hpp"
+
+namespace attnbench {
+
+struct TimedRounds {
+  std::vector<std::vector<double>> samples;  // per executor, milliseconds, in the order they ran
+  double foreign_cpu = 0;                    // share of the cores other processes used meanwhile
+};
+
+// `outs[i]` is executor i's output buffer. Warm-ups run first, untimed.
+TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors& inputs,
+                             std::span<float* const> outs, const Measurement& measurement);
+
+// The summary of one executor's samples, the samples themselves included.
+LatencyMs latency_of(const std::vector<double>& samples);
+
+NoiseFigures noise_of(const LatencyMs& latency, double foreign_cpu, const Measurement& m);
+
+}  // namespace attnbench

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "exec/executor_facts.hpp"
+#include "report/cells.hpp"
 
 namespace attnbench {
 
@@ -50,11 +51,12 @@ Table case_table(const RunResults& results) {
   Table t;
   t.headers = {"pattern",      "params",       "b.h.kvh.d",      "q_len",       "kv_len",
                "tile",         "executor",     "threads",        "status",      "median ms",
-               "speedup",      "useful GFLOP", "executed GFLOP", "dense GFLOP", "GFLOP/s",
+               "vs full",      "vs masked dense", "useful GFLOP", "executed GFLOP", "dense GFLOP",
+               "GFLOP/s",
                "GEMM frac",    "elem dens",    "tile dens",      "waste",       "layout ms",
                "analytic MiB", "peak MiB",     "max abs err"};
   t.right_aligned = {false, false, false, true, true, true, false, true, false, true, true, true,
-                     true,  true,  true,  true, true, true, true,  true, true,  true, true};
+                     true,  true,  true,  true, true, true, true,  true, true,  true, true, true};
   for (const CaseRecord& r : results.cases) {
     const CaseKey& k = r.key;
     t.rows.push_back({r.pattern,
@@ -66,13 +68,14 @@ Table case_table(const RunResults& results) {
                       std::string(facts_of(k.executor).label),
                       std::to_string(k.threads),
                       std::string(to_string(r.status)),
-                      r.latency_ms ? fmt::format("{:.3f}", r.latency_ms->median) : "-",
+                      latency_text(&r),
+                      speedup_vs_full_text(&r),
                       fixed(speedup(r, dense_median), 2),
                       gflop(r.flops.useful),
                       gflop(r.flops.executed),
                       gflop(r.flops.dense),
                       fixed(r.gflops_useful, 1),
-                      fixed(r.gemm_fraction, 3),
+                      probe_fraction_text(r.gemm_fraction, results.context),
                       fmt::format("{:.4f}", r.density.element),
                       fmt::format("{:.4f}", r.density.tile),
                       fmt::format("{:.4f}", r.density.waste),
@@ -96,9 +99,10 @@ std::string write_case_tables(const RunResults& results, const std::string& dire
   const RunContext& c = results.context;
   const std::string header = fmt::format(
       "# {}\n\nRun of `{}` (config hash {}) started {} on {} ({} cores, oneDNN {}, commit {}).\n"
-      "Latency: median of the repetitions; speedup: the dense executor's median on the same cell "
-      "over this one's; FLOPs: 4 x head_dim per (query, key) pair, summed over batch and "
-      "heads.\n\n",
+      "Latency: median of the repetitions (* noisy); vs full: full attention's median (the sparse "
+      "executor on the dense or causal mask, same lengths, same run) over this one's; vs masked "
+      "dense: the dense executor's median on the same cell over this one's; FLOPs: 4 x head_dim "
+      "per (query, key) pair, summed over batch and heads.\n\n",
       c.experiment, c.config_path, c.config_hash, c.started_utc, c.cpu_model, c.cores,
       c.onednn_version, c.git_commit);
   write_file(directory + "/table.md", header + markdown);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -42,6 +43,10 @@ class Reformer final : public ContentPattern {
     if (buckets_ % 2 != 0)
       throw ParamError("buckets", "the number of buckets must be even (argmax over [xR; -xR])");
     chunks_ = (hashes_ * g.q_len + chunk_ - 1) / chunk_;  // over the rounds' one sequence
+    if (chunks_ > std::numeric_limits<std::int32_t>::max())
+      throw ParamError(
+          "chunk", fmt::format("{} rounds of {} tokens make more than 2^31 chunks of {}", hashes_,
+                               g.q_len, chunk_));
     if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
       std::vector<std::int32_t> buckets;
       buckets = read_replay(replay, {hashes_, g.q_len});

@@ -3,6 +3,7 @@
 // laid out row-major on a grid `width` wide, each query seeing the keys within `radius` grid
 // rows and `col_radius` columns of it, a 2-D neighbourhood (image or video patches). Its
 // predicate is written directly, not from the intervals, so a dropped interval is a failure.
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/interval_pattern.hpp"

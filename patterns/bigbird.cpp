@@ -38,11 +38,8 @@ class BigBird final : public IntervalPattern {
     }
     std::sort(global_.begin(), global_.end());
     global_.erase(std::unique(global_.begin(), global_.end()), global_.end());
-    if (static_cast<Index>(global_.size()) + random_ + 1 > Intervals::kMax) {
-      throw ParamError("random_blocks", fmt::format("at most {} global and random blocks together",
-                                                    Intervals::kMax - 1));
-    }
-    if (g.heads * blocks_ * random_ > (Index{1} << 26)) {
+    // Divided rather than multiplied: random_blocks has no upper bound of its own.
+    if (random_ > (Index{1} << 26) / (g.heads * blocks_)) {
       throw ParamError("random_blocks",
                        fmt::format("{} heads x {} blocks x {} random blocks is too large a table; "
                                    "use larger blocks",
@@ -125,8 +122,7 @@ const bool kRegistered = register_pattern({
                {.name = "random_blocks",
                 .type = ParamType::kInt,
                 .default_value = Index{3},
-                .help = "random blocks per block row",
-                .max = 14},
+                .help = "random blocks per block row"},
                {.name = "seed",
                 .type = ParamType::kInt,
                 .default_value = Index{0},

@@ -1,13 +1,17 @@
-// Reformer LSH attention (Kitaev et al. 2020), as trax computes it: per hash round, bucket each
-// position by argmax([xR; -xR]) of its query (shared QK) under a random rotation R, sort by
-// (bucket, position), cut into chunks of c, and let a query attend its own chunk and the
-// previous one (chunk 0 wraps to the last). Causal by original position; self only when nothing
-// else is allowed; the union over rounds. Cross-bucket keys inside the two chunks are not
-// masked, as in trax. `replay` gives the buckets (int32 [hashes, n] in [0, buckets)) instead
-// (patterns.md §15).
+// Reformer LSH attention (Kitaev et al. 2020), as trax and reformer-pytorch compute it: per hash
+// round, bucket each position by argmax([xR; -xR]) of its query (shared QK) under a random
+// rotation R; sort every round into one sequence of hashes x n by (round, bucket, position), cut
+// it into chunks of c, and let a query attend its own chunk and the previous one (chunk 0 wraps
+// to the last). The first chunk of a round therefore looks back at the last chunk of the
+// previous round, not inside its own. Causal by original position; self only when nothing else
+// is allowed; the union over rounds. Cross-bucket keys inside the two chunks are not masked, as
+// in trax. `replay` gives the buckets (int32 [hashes, n] in [0, buckets)) instead (patterns.md
+// §15).
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -19,6 +23,8 @@
 
 namespace attnbench {
 namespace {
+
+constexpr Index kMaxHashes = 16;  // the `hashes` parameter's maximum
 
 class Reformer final : public ContentPattern {
  public:
@@ -36,7 +42,11 @@ class Reformer final : public ContentPattern {
         p.get_int("buckets") > 0 ? p.get_int("buckets") : 2 * std::max<Index>(1, g.q_len / chunk_);
     if (buckets_ % 2 != 0)
       throw ParamError("buckets", "the number of buckets must be even (argmax over [xR; -xR])");
-    chunks_ = (g.q_len + chunk_ - 1) / chunk_;
+    chunks_ = (hashes_ * g.q_len + chunk_ - 1) / chunk_;  // over the rounds' one sequence
+    if (chunks_ > std::numeric_limits<std::int32_t>::max())
+      throw ParamError(
+          "chunk", fmt::format("{} rounds of {} tokens make more than 2^31 chunks of {}", hashes_,
+                               g.q_len, chunk_));
     if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
       std::vector<std::int32_t> buckets;
       buckets = read_replay(replay, {hashes_, g.q_len});
@@ -51,20 +61,15 @@ class Reformer final : public ContentPattern {
   bool allows(int head, Index q, Index k) const override {
     if (k == q) return !has_other_[static_cast<std::size_t>(head * geometry().q_len + q)];
     if (causal_ && k > q) return false;
-    return shares_window(head, q, k);
+    return shares_window(head, window_of(head, q), k);
   }
 
   void fill_row(int head, Index q, Index k_begin, Index k_end, std::uint8_t* out) const override {
     const Index n = geometry().q_len;
     std::fill(out, out + (k_end - k_begin), 0);
-    for (Index round = 0; round < hashes_; ++round) {
-      const std::int32_t* chunk = chunk_of_.data() + (head * hashes_ + round) * n;
-      const std::int32_t own = chunk[q],
-                         previous = static_cast<std::int32_t>((own + chunks_ - 1) % chunks_);
-      const Index end = causal_ ? std::min(k_end, q) : k_end;
-      for (Index k = k_begin; k < end; ++k)
-        out[k - k_begin] |= chunk[k] == own || chunk[k] == previous;
-    }
+    const Window window = window_of(head, q);
+    const Index end = causal_ ? std::min(k_end, q) : k_end;
+    for (Index k = k_begin; k < end; ++k) out[k - k_begin] = shares_window(head, window, k);
     if (q >= k_begin && q < k_end)
       out[q - k_begin] = !has_other_[static_cast<std::size_t>(head * n + q)];
   }
@@ -97,12 +102,33 @@ class Reformer final : public ContentPattern {
   }
 
  private:
-  bool shares_window(int head, Index q, Index k) const {
-    const Index n = geometry().q_len;
+  // The chunks a query sees, over every round: its own and the previous one in the rounds' one
+  // sorted sequence (at most 2 x kMaxHashes).
+  struct Window {
+    std::array<std::int32_t, 2 * kMaxHashes> chunks{};
+    std::size_t size = 0;
+    bool contains(std::int32_t c) const {
+      return std::find(chunks.begin(), chunks.begin() + static_cast<std::ptrdiff_t>(size), c) !=
+             chunks.begin() + static_cast<std::ptrdiff_t>(size);
+    }
+  };
+  Window window_of(int head, Index q) const {
+    Window w;
     for (Index round = 0; round < hashes_; ++round) {
-      const std::int32_t* chunk = chunk_of_.data() + (head * hashes_ + round) * n;
-      const Index own = chunk[q];
-      if (chunk[k] == own || chunk[k] == (own + chunks_ - 1) % chunks_) return true;
+      const std::int32_t own = chunk_at(head, round, q);
+      w.chunks[w.size++] = own;
+      w.chunks[w.size++] = static_cast<std::int32_t>((own + chunks_ - 1) % chunks_);
+    }
+    return w;
+  }
+  std::int32_t chunk_at(int head, Index round, Index p) const {
+    return chunk_of_[static_cast<std::size_t>((head * hashes_ + round) * geometry().q_len + p)];
+  }
+
+  // Whether key k lands, in any round, in a chunk the query sees.
+  bool shares_window(int head, const Window& window, Index k) const {
+    for (Index round = 0; round < hashes_; ++round) {
+      if (window.contains(chunk_at(head, round, k))) return true;
     }
     return false;
   }
@@ -132,8 +158,9 @@ class Reformer final : public ContentPattern {
     return buckets;
   }
 
-  // Sorts each round by (bucket, position) and records every position's chunk; then which
-  // queries have a key other than themselves (self is a fallback only).
+  // Sorts each round by (bucket, position), places the rounds one after another in a single
+  // sequence and records every position's chunk in it per round; then which queries have a key
+  // other than themselves (self is a fallback only).
   void assign_chunks(const std::vector<std::int32_t>& buckets) {
     const Index n = geometry().q_len;
     const int head = static_cast<int>(has_other_.size() / static_cast<std::size_t>(n));
@@ -148,15 +175,16 @@ class Reformer final : public ContentPattern {
       chunk_of_.resize(base + static_cast<std::size_t>(n));
       for (Index s = 0; s < n; ++s)
         chunk_of_[base + static_cast<std::size_t>(order[static_cast<std::size_t>(s)])] =
-            static_cast<std::int32_t>(s / chunk_);
+            static_cast<std::int32_t>((round * n + s) / chunk_);
       for (Index p = 0; p < n; ++p) ++sizes[static_cast<std::size_t>(bucket[p])];
     }
     bucket_sizes_.push_back(sizes);
     has_other_.resize(has_other_.size() + static_cast<std::size_t>(n), 0);
     for (Index q = 0; q < n; ++q) {
+      const Window window = window_of(head, q);
       for (Index k = 0;
            k < (causal_ ? q : n) && !has_other_[static_cast<std::size_t>(head * n + q)]; ++k) {
-        if (k != q && shares_window(head, q, k))
+        if (k != q && shares_window(head, window, k))
           has_other_[static_cast<std::size_t>(head * n + q)] = 1;
       }
     }
@@ -166,15 +194,16 @@ class Reformer final : public ContentPattern {
   bool causal_;
   std::uint64_t seed_;
   Index buckets_ = 2, chunks_ = 1;
-  std::vector<std::int32_t> chunk_of_;   // heads x hashes x n: each position's chunk per round
+  std::vector<std::int32_t> chunk_of_;   // heads x hashes x n: each position's chunk per round,
+                                         // numbered over the rounds' one sequence
   std::vector<std::uint8_t> has_other_;  // heads x n
   std::vector<std::vector<Index>> bucket_sizes_;
 };
 
 const bool kRegistered = register_pattern({
     .name = "reformer",
-    .summary = "Reformer LSH: hash, sort by bucket, chunk; own + previous chunk over `hashes` "
-               "rounds; causal, self only as a fallback",
+    .summary = "Reformer LSH: hash, sort by (round, bucket) into one sequence of `hashes` x n, "
+               "chunk; own + previous chunk; causal, self only as a fallback",
     .params = {{.name = "chunk",
                 .type = ParamType::kInt,
                 .default_value = Index{256},
@@ -189,7 +218,7 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{2},
                 .help = "hash rounds n_h [C enwik8 2]",
                 .min = 1,
-                .max = 16},
+                .max = kMaxHashes},
                causal_param(true, "mask keys after the query by original position"),
                {.name = "seed",
                 .type = ParamType::kInt,

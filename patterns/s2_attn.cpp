@@ -1,8 +1,11 @@
 // LongLoRA's shifted sparse attention (Chen et al. 2023): the first half of the heads attend
-// within groups of G tokens, the second half within groups shifted by G/2. `flash` is the
-// official training path (segments [0,h), [h,h+G), ..., [n-h,n)); `roll` the paper's pseudocode,
-// which rolls positions by -G/2 and so lets queries 0..h-1 see keys n-h..n-1 (a causal leak,
-// kept for fidelity). Training only: square lengths (patterns.md §1).
+// within groups of G tokens, the second half within groups shifted by half a group. `flash` is
+// the official training path (cu_seqlens boundaries at kG + G//2: segments [0,h), [h,h+G), ...,
+// [.., n) with h = G//2); `roll` the official non-flash path and the paper's pseudocode, which
+// rolls Q, K and V by -G//2 and so lets the first queries see the last keys (a causal leak, kept
+// for fidelity). Both reproduce LongLoRA's Python integer division for an odd G too: the roll is
+// by -G//2 = -ceil(G/2) (-50 for G = 99), the flash boundaries at G//2 = floor(G/2) (49).
+// Training only: square lengths (patterns.md §1).
 #include <fmt/format.h>
 
 #include "core/common_params.hpp"
@@ -25,7 +28,8 @@ class S2Attn final : public IntervalPattern {
     group_ = p.get_int("group") > 0 ? p.get_int("group") : std::max<Index>(1, g.q_len / 4);
     if (group_ > g.q_len)
       throw ParamError("group", fmt::format("group {} exceeds the sequence ({})", group_, g.q_len));
-    half_ = group_ / 2;
+    half_ = group_ / 2;            // G//2: the flash path's boundaries
+    roll_shift_ = group_ - half_;  // -(-G//2): the roll path's shift
   }
 
   void key_intervals(int head, Index q, Intervals& out) const override {
@@ -33,7 +37,9 @@ class S2Attn final : public IntervalPattern {
       const Index start = q / group_ * group_;
       out.add(start, causal_ ? q + 1 : start + group_);
     } else if (!roll_) {
-      const Index start = (q + half_) / group_ * group_ - half_;
+      // Segments end at kG + h, the first one at h: the segment of q starts at the last such
+      // boundary at or before q (or 0).
+      const Index start = floor_div(q - half_, group_) * group_ + half_;
       out.add(start, causal_ ? q + 1 : start + group_);
     } else {
       rolled(q, out);
@@ -52,19 +58,22 @@ class S2Attn final : public IntervalPattern {
   }
 
  private:
-  // Rolled index r(p) = (p - h) mod n; keys with r(j) in the query's rolled group, r(j) <= r(q).
+  // torch.roll(x, -G//2) puts position p at rolled index r(p) = (p - s) mod n, s = ceil(G/2);
+  // keys with r(j) in the query's rolled group, r(j) <= r(q). (The official code rolls the
+  // output back by G//2, one less than s for an odd G: query q's output lands in row q - 1. A
+  // mask cannot say that; the pairs each query computes are these.)
   void rolled(Index q, Intervals& out) const {
     const Index n = geometry().q_len;
-    const Index r = ((q - half_) % n + n) % n;
+    const Index r = ((q - roll_shift_) % n + n) % n;
     const Index lo = r / group_ * group_;
     const Index hi = causal_ ? r + 1 : std::min(n, lo + group_);
-    const Index begin = (lo + half_) % n, length = hi - lo;
+    const Index begin = (lo + roll_shift_) % n, length = hi - lo;
     out.add(begin, std::min(n, begin + length));
     if (begin + length > n) out.add(0, begin + length - n);
   }
 
   bool roll_, causal_;
-  Index group_ = 1, half_ = 0;
+  Index group_ = 1, half_ = 0, roll_shift_ = 0;
 };
 
 const bool kRegistered = register_pattern({
@@ -85,7 +94,9 @@ const bool kRegistered = register_pattern({
     .examples = {{{"group", Index{4}}},
                  {{"group", Index{4}}, {"variant", std::string("roll")}},
                  {{"group", Index{8}}, {"causal", false}},
-                 {{"group", Index{10}}, {"variant", std::string("roll")}, {"causal", false}}},
+                 {{"group", Index{10}}, {"variant", std::string("roll")}, {"causal", false}},
+                 {{"group", Index{7}}},  // odd: G//2 = 3 and -G//2 = -4
+                 {{"group", Index{7}}, {"variant", std::string("roll")}}},
 });
 
 }  // namespace

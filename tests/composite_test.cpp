@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numeric>
 
 #include "config/experiment.hpp"
 #include "core/composite.hpp"
@@ -90,6 +91,87 @@ TEST(Composite, PerHeadGivesEachGroupItsPattern) {
   EXPECT_EQ(keys_of(*p, 3, 3), (std::vector<Index>{0, 1, 2, 3}));
   EXPECT_TRUE(p->varies_by_head());
   expect_consistent(c);
+}
+
+// At q200 x kv700, causal dense aligned bottom-right allows sum_{i=500}^{699} (i + 1) = 120,100
+// pairs per head (top-left: 20,100). Inside a composition each part keeps its own alignment,
+// and the reference that `--mode check` compares with rebuilds the composition from the parts'
+// own predicates, so it agrees with the part alone.
+Case case_at_200_700(const std::string& entry) {
+  const Experiment e = load_experiment_text(
+      "seq_len: 200\nkv_len: 700\nshape: {heads: 4}\npatterns:\n" + entry, "c.yaml", {});
+  EXPECT_EQ(e.cases.size(), 1u);
+  return e.cases.front();
+}
+
+Index layout_pairs(const Pattern& p, int head) {
+  const Geometry& g = p.geometry();
+  const std::vector<std::uint8_t> mask =
+      expand_layout(build_layout(p, {g.q_len, g.kv_len, 64, 64}, 2), head);
+  return std::accumulate(mask.begin(), mask.end(), Index{0});
+}
+
+// The pairs the reference sees: a composition rebuilt from its parts' own predicates.
+Index reference_pairs(const Pattern& p, int head) {
+  const Geometry& g = p.geometry();
+  std::vector<std::uint8_t> row(static_cast<std::size_t>(g.kv_len));
+  Index pairs = 0;
+  for (Index r = 0; r < g.q_len; ++r) {
+    reference_mask_row(p, head, r, row.data());
+    pairs += std::accumulate(row.begin(), row.end(), Index{0});
+  }
+  return pairs;
+}
+
+TEST(Composite, PartsKeepTheirAlignment) {
+  const std::string causal_br = "{name: dense, params: {causal: true, align: bottom_right}}";
+  const Case alone_case = case_at_200_700("  - " + causal_br + "\n");
+  const auto alone = instantiate(alone_case.pattern, 200, 700, 4);
+  ASSERT_EQ(count_pairs(*alone, 0), 120100);
+  const Case u = case_at_200_700("  - name: union\n    of:\n      - " + causal_br +
+                                 "\n      - {name: sliding_window, params: {radius: 2, causal: "
+                                 "true}}\n");
+  const auto p = instantiate(u.pattern, u.q_len, u.kv_len, 4);
+  EXPECT_EQ(count_pairs(*p, 0), 120100);
+  EXPECT_EQ(layout_pairs(*p, 0), 120100);
+  const Problem problem{1, 4, 4, 200, 700, 32, 2};
+  const Tensors in = random_inputs(problem, 5);
+  const std::vector<Index> rows = sample_rows(200, 200);
+  for (Index h = 0; h < 4; ++h) {
+    const std::vector<double> ref = reference_rows(*p, problem, in, 0, h, rows);
+    const std::vector<double> ref_alone = reference_rows(*alone, problem, in, 0, h, rows);
+    ASSERT_EQ(ref, ref_alone) << "head " << h;
+  }
+  EXPECT_EQ(reference_pairs(*p, 0), 120100);
+  const BlockLayout layout = build_layout(*p, {200, 700, 64, 64}, 2);
+  for (const ExecutorKind executor : kAllExecutors) {
+    std::vector<float> out(problem.q_elements());
+    make_executor(executor, problem, layout)->run(in, out.data());
+    const std::vector<double> ref = reference_rows(*alone, problem, in, 0, 3, rows);
+    for (std::size_t e = 0; e < ref.size(); ++e)
+      ASSERT_NEAR(out[q_offset(problem, 0, 3) + e], ref[e], 1e-4) << to_string(executor);
+  }
+
+  const Case both =
+      case_at_200_700("  - name: intersection\n    of:\n      - " + causal_br +
+                      "\n      - {name: sliding_window, params: {radius: 100, causal: true, align: "
+                      "bottom_right}}\n");
+  const auto i = instantiate(both.pattern, both.q_len, both.kv_len, 4);
+  EXPECT_EQ(count_pairs(*i, 0), 200 * 101);
+  EXPECT_EQ(layout_pairs(*i, 0), 200 * 101);
+  EXPECT_EQ(reference_pairs(*i, 0), 200 * 101);
+
+  const Case heads = case_at_200_700(
+      "  - name: per_head\n    of:\n      - {name: dense, params: "
+      "{causal: true, align: bottom_right}, heads: 2}\n      - "
+      "{name: dense, params: {causal: true}, heads: 2}\n");
+  const auto h = instantiate(heads.pattern, heads.q_len, heads.kv_len, 4);
+  EXPECT_EQ(count_pairs(*h, 0), 120100);
+  EXPECT_EQ(layout_pairs(*h, 1), 120100);
+  EXPECT_EQ(count_pairs(*h, 2), 20100);
+  EXPECT_EQ(layout_pairs(*h, 3), 20100);
+  EXPECT_EQ(reference_pairs(*h, 1), 120100);
+  EXPECT_EQ(reference_pairs(*h, 2), 20100);
 }
 
 TEST(Composite, MistakesAreLocated) {

@@ -42,6 +42,29 @@ TEST(Reformer, WorkedExampleWithFixedBuckets) {  // n=16, c=4, one round
   std::filesystem::remove(path);
 }
 
+// Two rounds sorted into one sequence of 32 (trax, reformer-pytorch; patterns.md §15): round 0
+// is the worked example, [1,5,8,12 | 0,2,6,10 | 13,3,7,11 | 15,4,9,14]; round 1 sorts to
+// [2,5,8,9 | 3,4,10,14 | 1,6,11,15 | 0,7,12,13]. The first chunk of round 1 looks back at the
+// last chunk of round 0, and the first chunk of round 0 wraps to the last chunk of round 1;
+// neither looks back inside its own round.
+TEST(Reformer, RoundsAreSortedIntoOneSequence) {
+  const std::string path = replay_file(
+      "buckets_two_rounds", {2, 16}, {1, 0, 1, 2, 3, 0, 1, 2, 0, 3, 1, 2, 0, 1, 3, 2,    // round 0
+                                      3, 2, 0, 1, 1, 0, 2, 3, 0, 0, 1, 2, 3, 3, 1, 2});  // round 1
+  const auto p = make(
+      "reformer",
+      {{"chunk", Index{4}}, {"hashes", Index{2}}, {"buckets", Index{4}}, {"replay", path}}, 16);
+  EXPECT_EQ(keys_of(*p, 0, 1), (Keys{0}));                 // round 0 chunk 0 -> round 1 chunk 3
+  EXPECT_EQ(keys_of(*p, 0, 9), (Keys{2, 3, 4, 5, 7, 8}));  // round 1 chunk 0 -> round 0 chunk 3
+  EXPECT_EQ(keys_of(*p, 0, 12), (Keys{0, 1, 5, 6, 7, 8, 11}));  // not 4, 9: round 0's chunk 3
+  EXPECT_EQ(keys_of(*p, 0, 6), range(0, 5));                    // inside the rounds: as before
+  EXPECT_EQ(count_pairs(*p, 0), 88);  // a brute force of trax's sort-chunk-look-back, 16 queries
+  std::vector<std::uint8_t> row(16);
+  p->fill_row(0, 12, 0, 16, row.data());
+  EXPECT_EQ(row, (std::vector<std::uint8_t>{1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0}));
+  std::filesystem::remove(path);
+}
+
 TEST(Sinkhorn, WorkedExampleWithFixedPermutation) {  // n=16, b=4
   const std::string path = replay_file("sigma", {1, 4}, {2, 0, 3, 1});
   const auto p = make("sinkhorn", {{"block", Index{4}}, {"replay", path}}, 16);

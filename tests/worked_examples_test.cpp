@@ -53,6 +53,28 @@ TEST(S2Attn, WorkedExample) {  // n=16, G=4, heads: 0 = A, 1 = B
   EXPECT_NEAR(density, 0.234, 0.0005);
 }
 
+// An odd group, G = 99 (n = 396): LongLoRA's Python rolls by -G//2 = -50 (forward_noflashattn)
+// and puts the flash path's boundaries at kG + G//2 = kG + 49 (forward_flashattn's cu_seqlens).
+// Expected keys from the official code run on position indices.
+TEST(S2Attn, OddGroupFollowsPythonFloorDivision) {
+  const auto roll =
+      make("s2_attn", {{"group", Index{99}}, {"variant", std::string("roll")}}, 396, 0, 2);
+  EXPECT_EQ(keys_of(*roll, 1, 50), (Keys{50}));  // rolled index 0: the first of its group
+  EXPECT_EQ(keys_of(*roll, 1, 148), range(50, 148));
+  EXPECT_EQ(keys_of(*roll, 1, 149), (Keys{149}));
+  Keys leak = range(0, 49);
+  for (Index k : range(347, 395)) leak.push_back(k);
+  EXPECT_EQ(keys_of(*roll, 1, 49), leak);  // rolled index 395: the last group wraps
+  EXPECT_EQ(count_pairs(*roll, 1), 396 * 100 / 2);
+  const auto flash = make("s2_attn", {{"group", Index{99}}}, 396, 0, 2);
+  EXPECT_EQ(keys_of(*flash, 1, 48), range(0, 48));  // the first segment is [0, 49)
+  EXPECT_EQ(keys_of(*flash, 1, 49), (Keys{49}));
+  EXPECT_EQ(keys_of(*flash, 1, 147), range(49, 147));
+  EXPECT_EQ(keys_of(*flash, 1, 148), (Keys{148}));
+  EXPECT_EQ(keys_of(*flash, 1, 395), range(346, 395));
+  EXPECT_EQ(count_pairs(*flash, 1), 17350);
+}
+
 TEST(Landmark, TrainingWorkedExample) {  // l=3 -> B=4, n'=16
   const auto p = make("landmark", {{"block_tokens", Index{3}}, {"mode", std::string("train")}}, 12);
   ASSERT_EQ(p->geometry().q_len, 16);

@@ -41,21 +41,33 @@ class Composite final : public ContentPattern {
         parts_(std::move(parts)),
         first_head_(std::move(heads)) {}
 
+  // Query positions are the composite's (row + its q_offset); each part is asked at its own
+  // position of the same row (row + the part's q_offset), so that a part keeps its `align`.
   bool allows(int head, Index q, Index k) const override {
-    if (kind_ == "per_head") return part_of(head).allows(local(head), q, k);
+    if (kind_ == "per_head") {
+      const Pattern& part = part_of(head);
+      return part.allows(local(head), at(part, q), k);
+    }
     const bool any = kind_ == "union";
     for (const auto& p : parts_) {
-      if (p->allows(head, q, k) == any) return any;
+      if (p->allows(head, at(*p, q), k) == any) return any;
     }
     return !any;
   }
 
   std::vector<KeyRange> candidate_keys(int head, Index q_begin, Index q_end) const override {
-    if (kind_ == "per_head") return part_of(head).candidate_keys(local(head), q_begin, q_end);
-    if (kind_ == "intersection") return parts_.front()->candidate_keys(head, q_begin, q_end);
+    if (kind_ == "per_head") {
+      const Pattern& part = part_of(head);
+      return part.candidate_keys(local(head), at(part, q_begin), at(part, q_end));
+    }
+    if (kind_ == "intersection") {
+      const Pattern& first = *parts_.front();
+      return first.candidate_keys(head, at(first, q_begin), at(first, q_end));
+    }
     std::vector<KeyRange> all;
     for (const auto& p : parts_) {
-      for (const KeyRange& r : p->candidate_keys(head, q_begin, q_end)) all.push_back(r);
+      for (const KeyRange& r : p->candidate_keys(head, at(*p, q_begin), at(*p, q_end)))
+        all.push_back(r);
     }
     std::sort(all.begin(), all.end(),
               [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
@@ -63,11 +75,14 @@ class Composite final : public ContentPattern {
   }
 
   std::optional<TileKind> classify(int head, const TileRect& tile) const override {
-    if (kind_ == "per_head") return part_of(head).classify(local(head), tile);
+    if (kind_ == "per_head") {
+      const Pattern& part = part_of(head);
+      return part.classify(local(head), at(part, tile));
+    }
     const TileKind decisive = kind_ == "union" ? TileKind::kFull : TileKind::kEmpty;
     bool all_other = true;
     for (const auto& p : parts_) {
-      const std::optional<TileKind> kind = p->classify(head, tile);
+      const std::optional<TileKind> kind = p->classify(head, at(*p, tile));
       if (kind == decisive) return decisive;
       all_other = all_other && kind.has_value() && *kind != TileKind::kPartial;
     }
@@ -81,7 +96,9 @@ class Composite final : public ContentPattern {
   }
 
   Index relative_position(int head, Index q, Index k) const override {
-    return kind_ == "per_head" ? part_of(head).relative_position(local(head), q, k) : q - k;
+    if (kind_ != "per_head") return q - k;
+    const Pattern& part = part_of(head);
+    return part.relative_position(local(head), at(part, q), k);
   }
 
   bool varies_by_head() const override {
@@ -95,7 +112,23 @@ class Composite final : public ContentPattern {
     }
   }
 
+  CompositionParts structure() const {
+    CompositionParts view{kind_, {}, first_head_};
+    for (const auto& p : parts_) view.parts.push_back(p.get());
+    return view;
+  }
+
  private:
+  // The part's position of the query at the composite's position q (the same row).
+  Index at(const Pattern& part, Index q) const {
+    return q - geometry().q_offset + part.geometry().q_offset;
+  }
+  TileRect at(const Pattern& part, TileRect tile) const {
+    tile.q_begin = at(part, tile.q_begin);
+    tile.q_end = at(part, tile.q_end);
+    return tile;
+  }
+
   std::size_t index_of(int head) const {
     return static_cast<std::size_t>(std::upper_bound(first_head_.begin(), first_head_.end(), head) -
                                     first_head_.begin()) -
@@ -117,7 +150,6 @@ std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index
     return find_pattern(spec.name)->make(make_geometry(q_len, kv_len, heads, spec.params),
                                          spec.params);
   }
-  const Geometry geometry{q_len, kv_len, heads, 0};
   std::vector<std::unique_ptr<Pattern>> parts;
   IndexList first_head;
   if (spec.name == "per_head") {
@@ -137,7 +169,19 @@ std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index
     for (const PatternSpec& part : spec.parts)
       parts.push_back(instantiate(part, q_len, kv_len, heads));
   }
+  // A composition's rows sit at its parts' latest position (their shared one when they share
+  // an alignment), so that parts causal at their own alignments stay causal at the
+  // composition's (its causal pair count). Whatever it is, each part is asked at its own.
+  Index offset = parts.front()->geometry().q_offset;
+  for (const auto& p : parts) offset = std::max(offset, p->geometry().q_offset);
+  const Geometry geometry{q_len, kv_len, heads, offset};
   return std::make_unique<Composite>(geometry, spec.name, std::move(parts), std::move(first_head));
+}
+
+std::optional<CompositionParts> composition_parts(const Pattern& pattern) {
+  if (const auto* composite = dynamic_cast<const Composite*>(&pattern))
+    return composite->structure();
+  return std::nullopt;
 }
 
 }  // namespace attnbench

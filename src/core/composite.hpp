@@ -4,7 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/case.hpp"
 #include "core/pattern.hpp"
@@ -18,5 +21,17 @@ std::pair<Index, Index> executed_lengths(const PatternSpec& spec, Index seq_len,
 
 // Throws ParamError when a part rejects its parameters or the parts do not fit together.
 std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index kv_len, int heads);
+
+// What a composition is made of, for the reference (src/exec/reference), which evaluates a
+// composition from its parts' own predicates, each at its own geometry, and so must not go
+// through the composition's code above. The parts belong to the composition.
+struct CompositionParts {
+  std::string kind;                   // union, intersection or per_head
+  std::vector<const Pattern*> parts;  // in order
+  IndexList first_head;               // per_head: the first head of each part
+};
+
+// The parts of a pattern made by instantiate() from a composition; nullopt for a plugin.
+std::optional<CompositionParts> composition_parts(const Pattern& pattern);
 
 }  // namespace attnbench

@@ -5,11 +5,15 @@
 
 namespace attnbench {
 
+// Clipped in place: the layout builder calls this for every query row, so it makes one
+// Intervals, not two.
 Intervals IntervalPattern::clipped(int head, Index q) const {
-  Intervals raw, out;
-  key_intervals(head, q, raw);
-  for (const KeyRange& r : raw)
-    out.add(std::max<Index>(r.begin, 0), std::min(r.end, geometry().kv_len));
+  Intervals out;
+  key_intervals(head, q, out);
+  for (KeyRange& r : out) {
+    r.begin = std::max<Index>(r.begin, 0);
+    r.end = std::min(r.end, geometry().kv_len);
+  }
   return out;
 }
 
@@ -32,18 +36,16 @@ void IntervalPattern::fill_row(int head, Index q, Index k_begin, Index k_end,
 
 namespace {
 
-// Whether the union of `ranges` covers [begin, end) (at most Intervals::kMax ranges).
-bool covers(const Intervals& ranges, Index begin, Index end) {
-  std::array<KeyRange, Intervals::kMax> sorted{};
-  std::copy(ranges.begin(), ranges.end(), sorted.begin());
-  std::sort(sorted.begin(), sorted.begin() + ranges.size(),
+// Whether the union of `ranges` covers [begin, end).
+bool covers(Intervals sorted, Index begin, Index end) {
+  std::sort(sorted.begin(), sorted.end(),
             [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
   Index reached = begin;
-  for (int i = 0; i < ranges.size() && reached < end; ++i) {
-    if (sorted[static_cast<std::size_t>(i)].end <= sorted[static_cast<std::size_t>(i)].begin)
-      continue;
-    if (sorted[static_cast<std::size_t>(i)].begin > reached) return false;
-    reached = std::max(reached, sorted[static_cast<std::size_t>(i)].end);
+  for (const KeyRange& r : sorted) {
+    if (reached >= end) break;
+    if (r.end <= r.begin) continue;
+    if (r.begin > reached) return false;
+    reached = std::max(reached, r.end);
   }
   return reached >= end;
 }

@@ -4,25 +4,47 @@
 #pragma once
 
 #include <array>
+#include <vector>
 
 #include "core/pattern.hpp"
 
 namespace attnbench {
 
-// Up to kMax key intervals [begin, end), on the stack. Empty ones are kept: a monotone pattern's
-// empty interval still says where the query stands.
+// A query's key intervals [begin, end), as many as the pattern adds. The first kInline live
+// inside the object, so the layout builder, which asks for every query row's intervals, does
+// not allocate for the usual few; more spill to the heap (a 2-D neighbourhood of radius r
+// needs 2r + 1). Empty ones are kept: a monotone pattern's empty interval still says where the
+// query stands.
 class Intervals {
  public:
-  static constexpr int kMax = 16;
+  static constexpr int kInline = 16;
+
   void add(Index begin, Index end) {
-    if (count_ < kMax) ranges_[static_cast<std::size_t>(count_++)] = {begin, end};
+    if (count_ < kInline) {
+      inline_[static_cast<std::size_t>(count_)] = {begin, end};
+    } else {
+      spill().push_back({begin, end});
+    }
+    ++count_;
   }
-  const KeyRange* begin() const { return ranges_.data(); }
-  const KeyRange* end() const { return ranges_.data() + count_; }
+  const KeyRange* begin() const { return spilled_.empty() ? inline_.data() : spilled_.data(); }
+  const KeyRange* end() const { return begin() + count_; }
+  KeyRange* begin() { return spilled_.empty() ? inline_.data() : spilled_.data(); }
+  KeyRange* end() { return begin() + count_; }
   int size() const { return count_; }
 
  private:
-  std::array<KeyRange, kMax> ranges_{};
+  // Moves the inline intervals to the heap the first time they overflow.
+  std::vector<KeyRange>& spill() {
+    if (spilled_.empty()) {
+      spilled_.reserve(static_cast<std::size_t>(2 * kInline));
+      spilled_.assign(inline_.begin(), inline_.begin() + count_);
+    }
+    return spilled_;
+  }
+
+  std::array<KeyRange, kInline> inline_{};
+  std::vector<KeyRange> spilled_;  // every interval once there are more than kInline
   int count_ = 0;
 };
 

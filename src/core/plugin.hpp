@@ -23,7 +23,7 @@
 
 // Raised whenever a type a plugin shares with attnbench (Pattern and its virtual functions,
 // PatternInfo, ParamSpec, ParamValues, the interval helpers) changes layout or meaning.
-#define ATTNBENCH_PLUGIN_ABI_VERSION 1
+#define ATTNBENCH_PLUGIN_ABI_VERSION 2
 
 extern "C" {
 // Plain C, so that the check itself cannot depend on the layouts it checks. abi_version stays

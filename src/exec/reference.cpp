@@ -1,8 +1,12 @@
 #include "exec/reference.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
+
+#include "core/composite.hpp"
 
 namespace attnbench {
 
@@ -19,11 +23,39 @@ std::vector<Index> sample_rows(Index q_len, Index count) {
   return rows;
 }
 
+void reference_mask_row(const Pattern& pattern, int head, Index row, std::uint8_t* out) {
+  const Index kv_len = pattern.geometry().kv_len;
+  const std::optional<CompositionParts> composition = composition_parts(pattern);
+  if (!composition) {
+    const Index q = row + pattern.geometry().q_offset;
+    for (Index k = 0; k < kv_len; ++k) out[k] = pattern.allows(head, q, k) ? 1 : 0;
+    return;
+  }
+  const std::vector<const Pattern*>& parts = composition->parts;
+  if (composition->kind == "per_head") {
+    const IndexList& first = composition->first_head;
+    const auto index = static_cast<std::size_t>(
+        std::upper_bound(first.begin(), first.end(), Index{head}) - first.begin() - 1);
+    reference_mask_row(*parts[index], head - static_cast<int>(first[index]), row, out);
+    return;
+  }
+  const bool any = composition->kind == "union";
+  std::vector<std::uint8_t> part_row(static_cast<std::size_t>(kv_len));
+  std::fill(out, out + kv_len, any ? 0 : 1);
+  for (const Pattern* part : parts) {
+    reference_mask_row(*part, head, row, part_row.data());
+    for (Index k = 0; k < kv_len; ++k) {
+      const std::uint8_t allowed = part_row[static_cast<std::size_t>(k)];
+      out[k] = any ? (out[k] | allowed) : (out[k] & allowed);
+    }
+  }
+}
+
 static void reference_row(const Pattern& pattern, const Problem& p, const float* q_row,
                           const float* k, const float* v, int head, Index row, double* out) {
   const Index d = p.head_dim;
   std::vector<std::uint8_t> allowed(static_cast<std::size_t>(p.kv_len));
-  pattern.fill_row(head, row + pattern.geometry().q_offset, 0, p.kv_len, allowed.data());
+  reference_mask_row(pattern, head, row, allowed.data());
   std::vector<double> scores(static_cast<std::size_t>(p.kv_len));
   double max_score = -std::numeric_limits<double>::infinity();
   const double scale = 1.0 / std::sqrt(static_cast<double>(d));

@@ -49,12 +49,11 @@ Table case_table(const RunResults& results) {
       dense_median[cell_key(r.key)] = r.latency_ms->median;
   }
   Table t;
-  t.headers = {"pattern",      "params",       "b.h.kvh.d",      "q_len",       "kv_len",
-               "tile",         "executor",     "threads",        "status",      "median ms",
-               "vs full",      "vs masked dense", "useful GFLOP", "executed GFLOP", "dense GFLOP",
-               "GFLOP/s",
-               "GEMM frac",    "elem dens",    "tile dens",      "waste",       "layout ms",
-               "analytic MiB", "peak MiB",     "max abs err"};
+  t.headers = {"pattern",   "params",          "b.h.kvh.d",    "q_len",          "kv_len",
+               "tile",      "executor",        "threads",      "status",         "median ms",
+               "vs full",   "vs masked dense", "useful GFLOP", "executed GFLOP", "dense GFLOP",
+               "GFLOP/s",   "GEMM frac",       "elem dens",    "tile dens",      "waste",
+               "layout ms", "analytic MiB",    "peak MiB",     "max abs err"};
   t.right_aligned = {false, false, false, true, true, true, false, true, false, true, true, true,
                      true,  true,  true,  true, true, true, true,  true, true,  true, true, true};
   for (const CaseRecord& r : results.cases) {

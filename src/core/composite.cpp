@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 #include "core/content_pattern.hpp"
@@ -11,8 +12,19 @@
 
 namespace attnbench {
 
-bool is_composition(const std::string& name) {
-  return name == "union" || name == "intersection" || name == "per_head";
+namespace {
+constexpr std::array<std::string_view, 3> kKindNames = {"union", "intersection", "per_head"};
+}  // namespace
+
+std::optional<CompositionKind> composition_kind(const std::string& name) {
+  for (std::size_t i = 0; i < kKindNames.size(); ++i) {
+    if (kKindNames[i] == name) return static_cast<CompositionKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(CompositionKind kind) {
+  return kKindNames[static_cast<std::size_t>(kind)];
 }
 
 std::pair<Index, Index> executed_lengths(const PatternSpec& spec, Index seq_len, Index kv_len) {
@@ -34,21 +46,18 @@ namespace {
 
 class Composite final : public ContentPattern {
  public:
-  Composite(const Geometry& g, std::string kind, std::vector<std::unique_ptr<Pattern>> parts,
+  Composite(const Geometry& g, CompositionKind kind, std::vector<std::unique_ptr<Pattern>> parts,
             IndexList heads)
-      : ContentPattern(g),
-        kind_(std::move(kind)),
-        parts_(std::move(parts)),
-        first_head_(std::move(heads)) {}
+      : ContentPattern(g), kind_(kind), parts_(std::move(parts)), first_head_(std::move(heads)) {}
 
   // Query positions are the composite's (row + its q_offset); each part is asked at its own
   // position of the same row (row + the part's q_offset), so that a part keeps its `align`.
   bool allows(int head, Index q, Index k) const override {
-    if (kind_ == "per_head") {
+    if (kind_ == CompositionKind::kPerHead) {
       const Pattern& part = part_of(head);
       return part.allows(local(head), at(part, q), k);
     }
-    const bool any = kind_ == "union";
+    const bool any = kind_ == CompositionKind::kUnion;
     for (const auto& p : parts_) {
       if (p->allows(head, at(*p, q), k) == any) return any;
     }
@@ -56,11 +65,11 @@ class Composite final : public ContentPattern {
   }
 
   std::vector<KeyRange> candidate_keys(int head, Index q_begin, Index q_end) const override {
-    if (kind_ == "per_head") {
+    if (kind_ == CompositionKind::kPerHead) {
       const Pattern& part = part_of(head);
       return part.candidate_keys(local(head), at(part, q_begin), at(part, q_end));
     }
-    if (kind_ == "intersection") {
+    if (kind_ == CompositionKind::kIntersection) {
       const Pattern& first = *parts_.front();
       return first.candidate_keys(head, at(first, q_begin), at(first, q_end));
     }
@@ -75,11 +84,11 @@ class Composite final : public ContentPattern {
   }
 
   std::optional<TileKind> classify(int head, const TileRect& tile) const override {
-    if (kind_ == "per_head") {
+    if (kind_ == CompositionKind::kPerHead) {
       const Pattern& part = part_of(head);
       return part.classify(local(head), at(part, tile));
     }
-    const TileKind decisive = kind_ == "union" ? TileKind::kFull : TileKind::kEmpty;
+    const TileKind decisive = kind_ == CompositionKind::kUnion ? TileKind::kFull : TileKind::kEmpty;
     bool all_other = true;
     for (const auto& p : parts_) {
       const std::optional<TileKind> kind = p->classify(head, at(*p, tile));
@@ -91,19 +100,20 @@ class Composite final : public ContentPattern {
   }
 
   std::optional<Index> closed_form_pairs(int head) const override {
-    if (kind_ != "per_head") return std::nullopt;
+    if (kind_ != CompositionKind::kPerHead) return std::nullopt;
     return part_of(head).closed_form_pairs(local(head));
   }
 
   Index relative_position(int head, Index q, Index k) const override {
-    if (kind_ != "per_head") return q - k;
+    if (kind_ != CompositionKind::kPerHead) return q - k;
     const Pattern& part = part_of(head);
     return part.relative_position(local(head), at(part, q), k);
   }
 
   bool varies_by_head() const override {
-    return kind_ == "per_head" || std::any_of(parts_.begin(), parts_.end(),
-                                              [](const auto& p) { return p->varies_by_head(); });
+    return kind_ == CompositionKind::kPerHead ||
+           std::any_of(parts_.begin(), parts_.end(),
+                       [](const auto& p) { return p->varies_by_head(); });
   }
 
   void prepare(const ContentInputs& in) override {
@@ -137,7 +147,7 @@ class Composite final : public ContentPattern {
   const Pattern& part_of(int head) const { return *parts_[index_of(head)]; }
   int local(int head) const { return head - static_cast<int>(first_head_[index_of(head)]); }
 
-  std::string kind_;
+  CompositionKind kind_;
   std::vector<std::unique_ptr<Pattern>> parts_;
   IndexList first_head_;  // per_head: the first head of each part
 };
@@ -152,7 +162,8 @@ std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index
   }
   std::vector<std::unique_ptr<Pattern>> parts;
   IndexList first_head;
-  if (spec.name == "per_head") {
+  const CompositionKind kind = *composition_kind(spec.name);
+  if (kind == CompositionKind::kPerHead) {
     const Index total = std::accumulate(spec.head_counts.begin(), spec.head_counts.end(), Index{0});
     if (total != heads) {
       throw ParamError(
@@ -175,7 +186,7 @@ std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index
   Index offset = parts.front()->geometry().q_offset;
   for (const auto& p : parts) offset = std::max(offset, p->geometry().q_offset);
   const Geometry geometry{q_len, kv_len, heads, offset};
-  return std::make_unique<Composite>(geometry, spec.name, std::move(parts), std::move(first_head));
+  return std::make_unique<Composite>(geometry, kind, std::move(parts), std::move(first_head));
 }
 
 std::optional<CompositionParts> composition_parts(const Pattern& pattern) {

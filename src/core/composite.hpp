@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,7 +15,11 @@
 
 namespace attnbench {
 
-bool is_composition(const std::string& name);
+// The closed set of compositions; a spec names one by its text.
+enum class CompositionKind { kUnion, kIntersection, kPerHead };
+std::optional<CompositionKind> composition_kind(const std::string& name);
+std::string_view to_string(CompositionKind kind);
+inline bool is_composition(const std::string& name) { return composition_kind(name).has_value(); }
 
 // The lengths a spec executes; every part of a composition must execute the same ones.
 std::pair<Index, Index> executed_lengths(const PatternSpec& spec, Index seq_len, Index kv_len);
@@ -26,7 +31,7 @@ std::unique_ptr<Pattern> instantiate(const PatternSpec& spec, Index q_len, Index
 // composition from its parts' own predicates, each at its own geometry, and so must not go
 // through the composition's code above. The parts belong to the composition.
 struct CompositionParts {
-  std::string kind;                   // union, intersection or per_head
+  CompositionKind kind;
   std::vector<const Pattern*> parts;  // in order
   IndexList first_head;               // per_head: the first head of each part
 };

@@ -32,14 +32,14 @@ void reference_mask_row(const Pattern& pattern, int head, Index row, std::uint8_
     return;
   }
   const std::vector<const Pattern*>& parts = composition->parts;
-  if (composition->kind == "per_head") {
+  if (composition->kind == CompositionKind::kPerHead) {
     const IndexList& first = composition->first_head;
     const auto index = static_cast<std::size_t>(
         std::upper_bound(first.begin(), first.end(), Index{head}) - first.begin() - 1);
     reference_mask_row(*parts[index], head - static_cast<int>(first[index]), row, out);
     return;
   }
-  const bool any = composition->kind == "union";
+  const bool any = composition->kind == CompositionKind::kUnion;
   std::vector<std::uint8_t> part_row(static_cast<std::size_t>(kv_len));
   std::fill(out, out + kv_len, any ? 0 : 1);
   for (const Pattern* part : parts) {

@@ -1,0 +1,122 @@
+// The regression gate: the Mann-Whitney U test against brute-force enumeration and known values,
+// and compare's matching of cases across an ignored axis.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "measure/mann_whitney.hpp"
+#include "report/compare.hpp"
+
+namespace attnbench {
+namespace {
+
+double u_statistic(const std::vector<double>& a, const std::vector<double>& b) {
+  double u = 0;
+  for (double x : a) {
+    for (double y : b) u += x > y ? 1.0 : x == y ? 0.5 : 0.0;
+  }
+  return u;
+}
+
+// The exact two-sided p-value by enumerating every way to split the pooled values.
+double brute_force_p(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> pool = a;
+  pool.insert(pool.end(), b.begin(), b.end());
+  const double m = static_cast<double>(a.size()), n = static_cast<double>(b.size());
+  const double u = u_statistic(a, b), low = std::min(u, m * n - u);
+  double total = 0, extreme = 0;
+  std::vector<double> left, right;
+  std::function<void(std::size_t)> split = [&](std::size_t i) {
+    if (i == pool.size()) {
+      if (left.size() != a.size()) return;
+      ++total;
+      if (u_statistic(left, right) <= low) ++extreme;
+      return;
+    }
+    left.push_back(pool[i]);
+    split(i + 1);
+    left.pop_back();
+    right.push_back(pool[i]);
+    split(i + 1);
+    right.pop_back();
+  };
+  split(0);
+  return std::min(1.0, 2 * extreme / total);
+}
+
+TEST(MannWhitney, ExactMatchesEnumeration) {
+  const std::vector<std::pair<std::vector<double>, std::vector<double>>> samples = {
+      {{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}},
+      {{1, 3, 5, 7, 9}, {2, 4, 6, 8, 10}},
+      {{1.1, 0.9, 1.3, 1.05, 0.97, 1.2}, {1.4, 1.25, 1.6, 1.02, 1.5, 1.35, 1.45}},
+  };
+  for (const auto& [a, b] : samples) {
+    const MannWhitney result = mann_whitney(a, b);
+    EXPECT_TRUE(result.exact);
+    EXPECT_DOUBLE_EQ(result.u, u_statistic(a, b));
+    EXPECT_NEAR(result.p_value, brute_force_p(a, b), 1e-12);
+  }
+  EXPECT_NEAR(mann_whitney({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}).p_value, 2.0 / 252, 1e-12);
+  EXPECT_NEAR(mann_whitney({1, 3, 5, 7, 9}, {2, 4, 6, 8, 10}).p_value, 0.6904761904761905, 1e-12);
+}
+
+// With ties: the normal approximation with tie and continuity corrections (the value computed
+// independently from the textbook formula).
+TEST(MannWhitney, TiesUseTheCorrectedNormalApproximation) {
+  std::vector<double> a, b;
+  for (int twice = 0; twice < 2; ++twice) {
+    for (double x : {1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5}) a.push_back(x);
+    for (double x : {3, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7}) b.push_back(x);
+  }
+  const MannWhitney result = mann_whitney(a, b);
+  EXPECT_FALSE(result.exact);
+  EXPECT_DOUBLE_EQ(result.u, 56);
+  EXPECT_NEAR(result.p_value / 8.950418882906862e-06, 1.0, 1e-9);
+  EXPECT_DOUBLE_EQ(mann_whitney({2, 2, 2, 2, 2}, {2, 2, 2, 2, 2}).p_value, 1.0);
+}
+
+CaseRecord timed(Index threads, std::vector<double> samples) {
+  CaseRecord r;
+  r.key = CaseKey{.spec = "dense:causal=false,align=top_left",
+                  .seq_len = 256,
+                  .seq_kv_len = 256,
+                  .threads = threads};
+  r.status = CaseStatus::kExecuted;
+  LatencyMs l;
+  l.samples = samples;
+  std::sort(samples.begin(), samples.end());
+  l.median = samples[samples.size() / 2];
+  r.latency_ms = l;
+  r.noise = NoiseFigures{};
+  return r;
+}
+
+TEST(Compare, IgnoredAxesMatchCasesAcrossThem) {
+  RunResults two_threads, one_thread;
+  two_threads.cases = {timed(2, {10, 11, 10.5, 10.2, 10.8, 10.1})};
+  one_thread.cases = {timed(1, {19, 20, 21, 19.5, 20.5, 20.2})};
+  EXPECT_EQ(compare_runs(two_threads, one_thread, {}).shared, 0);
+  const Comparison c = compare_runs(two_threads, one_thread, {.ignore = {"threads"}});
+  ASSERT_EQ(c.shared, 1);
+  ASSERT_EQ(c.slower.size(), 1u);
+  EXPECT_EQ(c.cases.front().verdict, "slower");
+  EXPECT_LT(*c.cases.front().p_value, 0.05);
+  EXPECT_THROW(compare_runs(two_threads, one_thread, {.ignore = {"thread"}}),
+               std::invalid_argument);
+  RunResults both = two_threads;
+  both.cases.push_back(timed(1, {1, 2, 3, 4, 5}));
+  EXPECT_THROW(compare_runs(both, one_thread, {.ignore = {"threads"}}), std::invalid_argument);
+}
+
+TEST(Compare, AFailureWhereAPassedIsARegression) {
+  RunResults a, b;
+  a.cases = {timed(2, {1, 1, 1, 1, 1})};
+  b.cases = a.cases;
+  b.cases.front().status = CaseStatus::kFailed;
+  EXPECT_EQ(compare_runs(a, b, {}).regressed.size(), 1u);
+  EXPECT_TRUE(compare_runs(b, a, {}).regressed.empty());
+}
+
+}  // namespace
+}  // namespace attnbench

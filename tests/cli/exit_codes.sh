@@ -42,6 +42,18 @@ id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)
 "$bin" run "$configs/quick.yaml" --memory-limit 1M --out "$work/guard" >"$work/guard.out" 2>&1 || fail "a run whose cases the memory guard skips must exit 0: $(tail -3 "$work/guard.out")"
 [ "$(grep -c '"status":"skipped","message":"memory guard: analytic memory' "$work/guard/results.jsonl")" = 20 ] || fail "the memory guard did not skip every case with its reason"
 
+# Results written before format 2 (the reference run) still load: views, and compare with itself.
+reference="$configs/../results/reference/seed-patterns"
+"$bin" report "$reference" --out "$work/old" >/dev/null || fail "report refused a format-1 run"
+grep -q "no baseline recorded" "$work/old/comparison.md" || fail "format-1 views do not say that no baseline was recorded"
+"$bin" compare "$reference" "$reference" >/dev/null 2>&1 || fail "compare of a format-1 run with itself failed"
+"$bin" compare "$reference" "$work/q" >"$work/cmp.out" 2>&1; code=$?
+[ "$code" = 2 ] || fail "compare of runs that share no case exited $code, expected 2"
+grep -q "allow-partial" "$work/cmp.out" || fail "compare did not say why: $(tail -2 "$work/cmp.out")"
+"$bin" compare "$reference" "$work/q" --allow-partial >/dev/null 2>&1 || fail "--allow-partial did not accept runs that share no case"
+"$bin" compare "$work/q" "$work/q" --ignore thread >/dev/null 2>&1; code=$?
+[ "$code" = 2 ] || fail "compare --ignore with an unknown axis exited $code, expected 2"
+
 for f in "$configs"/../tests/bad_configs/*.yaml; do
   read -r _ _ line column key _ < "$f"
   out=$("$bin" run "$f" --out "$work/bad" 2>&1); code=$?

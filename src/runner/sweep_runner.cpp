@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "runner/baseline.hpp"
@@ -57,10 +58,7 @@ class Progress {
 SweepRunner::SweepRunner(std::vector<const Case*> cases, const CaseOptions& options,
                          ResultsFile& file, const std::vector<CaseRecord>& previous)
     : cases_(std::move(cases)), options_(options), file_(file) {
-  for (const CaseRecord& r : previous) {
-    done_.insert(r.id());
-    if (r.latency_ms) timed_.emplace(r.id(), r);
-  }
+  for (const CaseRecord& r : previous) note(r);
   for (const Case* c : cases_) cells_[cell_key(c->key)].push_back(c);
 }
 
@@ -81,14 +79,22 @@ void SweepRunner::run(const std::atomic<bool>& stop) {
 void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t position) {
   for (const Case* c : cell) done_.insert(c->id());
   std::vector<CaseRecord> records = run_cell(cell, options_);
-  for (const CaseRecord& r : records) {
-    if (r.latency_ms) timed_.emplace(r.id(), r);
-  }
+  for (const CaseRecord& r : records) note(r);
   const Progress progress(cases_.size());
   for (std::size_t i = 0; i < cell.size(); ++i) {
     attach(*cell[i], records[i]);
     file_.append_line(to_json(records[i]).dump());
     progress.finished(position + i, records[i]);
+  }
+}
+
+void SweepRunner::note(const CaseRecord& r) {
+  done_.insert(r.id());
+  if (r.latency_ms) {
+    timed_.emplace(r.id(), r);
+  } else {
+    untimed_[r.id()] =
+        fmt::format("{}{}", to_string(r.status), r.message.empty() ? "" : ": " + r.message);
   }
 }
 
@@ -104,7 +110,9 @@ void SweepRunner::attach(const Case& c, CaseRecord& r) {
   if (const CaseRecord* measured = measured_baseline(*b, causal)) {
     attach_baseline(r, *measured);
   } else {
-    r.baseline_reason = fmt::format("no baseline: {}", b->id());
+    const auto why = untimed_.find(b->id());
+    r.baseline_reason = fmt::format("no baseline: {} ({})", b->id(),
+                                    why == untimed_.end() ? "not run" : why->second);
   }
 }
 
@@ -118,11 +126,13 @@ const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
     for (const Case* c : cell->second) {
       if (!done_.count(c->id())) remaining.push_back(c);
     }
-    run_cell_now(remaining, finished_);
+    if (remaining.empty()) return nullptr;
+    const auto position = static_cast<std::size_t>(
+        std::find(cases_.begin(), cases_.end(), remaining.front()) - cases_.begin());
+    run_cell_now(remaining, position);
     auto it = timed_.find(id);
     return it == timed_.end() ? nullptr : &it->second;
   }
-  done_.insert(id);
   CaseRecord record = describe_case(b);
   const double rate = [&] {
     auto it = options_.gemm_gflops.find(std::to_string(b.key.threads));
@@ -140,8 +150,9 @@ const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
   record.is_baseline = true;
   file_.append_line(to_json(record).dump());
   Progress(cases_.size()).finished(0, record);
-  if (!record.latency_ms) return nullptr;
-  return &timed_.emplace(id, record).first->second;
+  note(record);
+  const auto it = timed_.find(id);
+  return it == timed_.end() ? nullptr : &it->second;
 }
 
 }  // namespace attnbench

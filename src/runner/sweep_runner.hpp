@@ -25,6 +25,7 @@ class SweepRunner {
 
  private:
   void run_cell_now(const std::vector<const Case*>& cell, std::size_t position);
+  void note(const CaseRecord& r);  // done, and timed or why not
   void attach(const Case& c, CaseRecord& r);
   const CaseRecord* measured_baseline(const Case& b, bool causal);
 
@@ -34,7 +35,7 @@ class SweepRunner {
   std::set<std::string> done_;
   std::map<std::string, CaseRecord> timed_;                // by id: for baselines
   std::map<std::string, std::vector<const Case*>> cells_;  // cell key -> its cases
-  std::size_t finished_ = 0;
+  std::map<std::string, std::string> untimed_;             // by id: why a record has no latency
 };
 
 }  // namespace attnbench

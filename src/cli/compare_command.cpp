@@ -35,10 +35,11 @@ void print_summary(const Comparison& c) {
 
 int compare_command(const CompareArgs& args) {
   check_args(args);
+  // The comparison points into the runs: they live as long as it does.
+  const RunResults a = load_run_folder(args.run_a), b = load_run_folder(args.run_b);
   Comparison c;
   try {
-    c = compare_runs(load_run_folder(args.run_a), load_run_folder(args.run_b),
-                     CompareOptions{args.threshold, args.alpha, args.ignore});
+    c = compare_runs(a, b, CompareOptions{args.threshold, args.alpha, args.ignore});
   } catch (const std::invalid_argument& e) {
     throw InputError(SourceLocation{"--ignore", 0, 0}, "", e.what());
   }

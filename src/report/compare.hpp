@@ -36,7 +36,8 @@ struct Comparison {
   Json json() const;
 };
 
-// Throws std::invalid_argument for an unknown axis in `ignore` or cases that become the same
+// The result points into `a` and `b`, which must outlive it. Throws std::invalid_argument for an
+// unknown axis in `ignore` or cases that become the same
 // once those axes are left out.
 Comparison compare_runs(const RunResults& a, const RunResults& b, const CompareOptions& options);
 

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
-#include <oneapi/dnnl/dnnl.hpp>
 
 #include "core/composite.hpp"
 #include "core/layout_stats.hpp"

@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 #include <omp.h>
 
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include "core/check.hpp"
 #include "exec/executor.hpp"
+#include "exec/onednn_info.hpp"
 #include "measure/memory.hpp"
 #include "runner/timing.hpp"
 
@@ -156,10 +155,8 @@ std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseO
   omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
   try {
     execute_cell(slots, options);
-  } catch (const dnnl::error& e) {
-    fail_open(records, fmt::format("oneDNN error {}: {}", static_cast<int>(e.status), e.what()));
   } catch (const std::exception& e) {
-    fail_open(records, e.what());
+    fail_open(records, onednn_error_text(e).value_or(e.what()));
   }
   return records;
 }

@@ -10,11 +10,11 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <oneapi/dnnl/dnnl.hpp>
 #include <set>
 
 #include "core/plugin_loader.hpp"
 #include "core/version.hpp"
+#include "exec/onednn_info.hpp"
 #include "measure/cpu_load.hpp"
 #include "measure/environment.hpp"
 #include "report/case_table.hpp"
@@ -52,11 +52,6 @@ std::vector<const Case*> select_cases(const Experiment& experiment, const SweepO
                                  experiment.config_path, options.case_id.value_or("")));
   }
   return selected;
-}
-
-std::string onednn_version() {
-  const dnnl_version_t* v = dnnl_version();
-  return fmt::format("{}.{}.{} ({})", v->major, v->minor, v->patch, v->hash);
 }
 
 RunContext make_context(const Experiment& experiment, const SweepOptions& options,

@@ -1,0 +1,18 @@
+// What the rest of attnbench may know of oneDNN, without its headers: the library's version and
+// effective ISA for the context line, and the text of a oneDNN error. Every oneDNN type stays
+// behind src/exec, so that a port to another oneDNN (or another backend) touches one folder.
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <string>
+
+namespace attnbench {
+
+// "2.6.3 (hash)".
+std::string onednn_version();
+
+// "oneDNN error N: what" when `error` came from oneDNN; nothing otherwise.
+std::optional<std::string> onednn_error_text(const std::exception& error);
+
+}  // namespace attnbench

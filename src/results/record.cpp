@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "results/json_numbers.hpp"
+
 #include <array>
 #include <fstream>
+#include <limits>
+#include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace attnbench {
 
@@ -25,10 +30,24 @@ std::optional<T> optional_from(const Json& json, const char* key) {
   return json.at(key).get<T>();
 }
 
-// Reads json[key] into `value` by name; the field must exist.
+// Reads json[key] into `value` by name; the field must exist. An integer field refuses a float
+// (1e23) and a value out of its range.
 template <typename T>
 void read(const Json& json, const char* key, T& value) {
-  value = json.at(key).get<T>();
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    std::int64_t number = 0;
+    try {
+      number = checked_integer(json.at(key));
+    } catch (const std::logic_error& e) {
+      throw std::runtime_error(fmt::format("{}: {}", key, e.what()));
+    }
+    if (!std::in_range<T>(number)) {
+      throw std::runtime_error(fmt::format("{}: {} is out of range", key, number));
+    }
+    value = static_cast<T>(number);
+  } else {
+    value = json.at(key).get<T>();
+  }
 }
 
 template <typename Enum, std::size_t N>
@@ -229,6 +248,14 @@ MaskFigures mask_from(const Json& j) {
   return m;
 }
 
+Json files_json(const std::vector<InputFile>& files) {
+  Json list = Json::array();
+  for (const InputFile& f : files) {
+    list.push_back({{"role", f.role}, {"path", f.path}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+  }
+  return list;
+}
+
 }  // namespace
 
 std::string_view to_string(CaseStatus status) {
@@ -250,6 +277,7 @@ Json to_json(const CaseRecord& r) {
       {"q_len", r.q_len},
       {"kv_len", r.kv_len},
       {"impl", r.impl},
+      {"mode", r.mode ? Json(to_string(*r.mode)) : Json(nullptr)},
       {"status", to_string(r.status)},
       {"message", r.message},
       {"latency_ms", r.latency_ms ? latency_json(*r.latency_ms) : Json(nullptr)},
@@ -272,14 +300,20 @@ Json to_json(const CaseRecord& r) {
        {{"analytic_bytes", r.memory.analytic_bytes}, {"peak_rss_bytes", r.memory.peak_rss_bytes}}},
       {"accuracy", r.accuracy ? accuracy_json(*r.accuracy) : Json(nullptr)},
       {"mask", mask_json(r.mask)}});
+  encode_non_finite(j);
   return j;
 }
 
-CaseRecord case_from_json(const Json& j) {
+CaseRecord case_from_json(const Json& raw) {
+  Json j = raw;
+  decode_non_finite(j);
   CaseRecord r;
   r.key = read_key(j);
   read(j, "pattern", r.pattern), read(j, "params", r.params);
   read(j, "q_len", r.q_len), read(j, "kv_len", r.kv_len), read(j, "impl", r.impl);
+  if (j.contains("mode") && !j.at("mode").is_null()) {
+    r.mode = enum_field<RunMode>(j, "mode", kModeNames);
+  }
   r.status = enum_field<CaseStatus>(j, "status", kStatusNames);
   read(j, "message", r.message);
   if (!j.at("latency_ms").is_null()) r.latency_ms = latency_from(j.at("latency_ms"));
@@ -311,37 +345,42 @@ CaseRecord case_from_json(const Json& j) {
 }
 
 Json to_json(const RunContext& c) {
-  return Json{{"type", "context"},
-              {"format_version", kResultsFormatVersion},
-              {"attnbench_version", c.attnbench_version},
-              {"experiment", c.experiment},
-              {"started_utc", c.started_utc},
-              {"cpu_model", c.cpu_model},
-              {"cpu_flags", c.cpu_flags},
-              {"cores", c.cores},
-              {"threads", c.threads},
-              {"onednn_version", c.onednn_version},
-              {"compiler", c.compiler},
-              {"git_commit", c.git_commit},
-              {"hostname", c.hostname},
-              {"config_path", c.config_path},
-              {"config_hash", c.config_hash},
-              {"command_line", c.command_line},
-              {"mode", to_string(c.mode)},
-              {"seed", c.seed},
-              {"gemm_gflops", c.gemm_gflops},
-              {"probes", probes_json(c.probes)},
-              {"disturbed", c.disturbed},
-              {"load_average_start", c.load_average_start},
-              {"load_average_end", c.load_average_end},
-              {"build_type", c.build_type},
-              {"shard", c.shard},
-              {"shard_cases", c.shard_cases},
-              {"experiment_cases", c.experiment_cases},
-              {"plugins", c.plugins}};
+  Json j{{"type", "context"},
+         {"format_version", kResultsFormatVersion},
+         {"attnbench_version", c.attnbench_version},
+         {"experiment", c.experiment},
+         {"started_utc", c.started_utc},
+         {"cpu_model", c.cpu_model},
+         {"cpu_flags", c.cpu_flags},
+         {"cores", c.cores},
+         {"threads", c.threads},
+         {"onednn_version", c.onednn_version},
+         {"compiler", c.compiler},
+         {"git_commit", c.git_commit},
+         {"hostname", c.hostname},
+         {"config_path", c.config_path},
+         {"config_hash", c.config_hash},
+         {"command_line", c.command_line},
+         {"mode", to_string(c.mode)},
+         {"seed", c.seed},
+         {"gemm_gflops", c.gemm_gflops},
+         {"probes", probes_json(c.probes)},
+         {"disturbed", c.disturbed},
+         {"load_average_start", c.load_average_start},
+         {"load_average_end", c.load_average_end},
+         {"build_type", c.build_type},
+         {"shard", c.shard},
+         {"shard_cases", c.shard_cases},
+         {"experiment_cases", c.experiment_cases},
+         {"plugins", c.plugins},
+         {"files", files_json(c.files)}};
+  encode_non_finite(j);
+  return j;
 }
 
-RunContext context_from_json(const Json& j) {
+RunContext context_from_json(const Json& raw) {
+  Json j = raw;
+  decode_non_finite(j);
   RunContext c;
   c.format_version = j.value("format_version", 1);
   read(j, "attnbench_version", c.attnbench_version), read(j, "experiment", c.experiment);
@@ -362,6 +401,12 @@ RunContext context_from_json(const Json& j) {
   c.shard_cases = j.value("shard_cases", std::int64_t{0});
   c.experiment_cases = j.value("experiment_cases", std::int64_t{0});
   c.plugins = j.value("plugins", std::vector<std::string>{});
+  for (const Json& f : j.value("files", Json::array())) {  // absent before it existed
+    InputFile file;
+    read(f, "role", file.role), read(f, "path", file.path), read(f, "bytes", file.bytes);
+    read(f, "sha256", file.sha256);
+    c.files.push_back(file);
+  }
   return c;
 }
 
@@ -384,33 +429,47 @@ RunResults read_results(const std::string& path) {
   std::string line;
   int number = 0;
   bool has_context = false;
+  std::set<std::string> ids;
   while (std::getline(file, line)) {
     ++number;
-    if (file.eof()) {  // no final newline: the writer was killed mid-line
+    const auto fail = [&](const std::string& why) {
+      throw std::runtime_error(fmt::format("{}:{}: not a valid record: {}", path, number, why));
+    };
+    // No final newline: the writer was killed mid-line, or the line is complete and only its
+    // newline is missing. A line that parses is kept; only an unparseable tail is discarded.
+    if (file.eof() && !Json::accept(line)) {
       ++results.torn_lines;
       break;
     }
-    bool is_context = false;
     try {
       const Json json = Json::parse(line);
-      is_context = json.at("type") == "context";
-      if (is_context) {
+      const std::string type = json.at("type").get<std::string>();
+      if (type == "context") {
+        if (has_context) fail("a second context record (two runs in one file?)");
         results.context = context_from_json(json);
-      } else if (json.at("type") == "end") {  // the last finish of the run, resumes included
+        refuse_newer(path, results.context);
+        has_context = true;
+      } else if (type == "end") {  // the last finish of the run, resumes included
         results.context.load_average_end = json.value("load_average", std::vector<double>{});
-      } else {
+      } else if (type == "case") {
         results.cases.push_back(case_from_json(json));
+        if (!ids.insert(results.cases.back().id()).second) {
+          fail(fmt::format("case {} is recorded twice", results.cases.back().id()));
+        }
+      } else {
+        fail(fmt::format("unknown record type '{}' (known: context, case, end)", type));
       }
+    } catch (const std::runtime_error& e) {
+      if (std::string_view(e.what()).rfind(path + ":", 0) == 0) throw;  // located already
+      fail(e.what());
     } catch (const std::exception& e) {  // nlohmann's errors, and wrong values
-      throw std::runtime_error(
-          fmt::format("{}:{}: not a valid record: {}", path, number, e.what()));
-    }
-    if (is_context) {
-      refuse_newer(path, results.context);
-      has_context = true;
+      fail(e.what());
     }
   }
   if (!has_context) throw std::runtime_error(fmt::format("{}: no context record", path));
+  for (CaseRecord& r : results.cases) {
+    if (!r.mode) r.mode = results.context.mode;
+  }
   return results;
 }
 

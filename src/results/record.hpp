@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/case_key.hpp"
+#include "core/file_digest.hpp"
 
 namespace attnbench {
 
@@ -104,6 +105,8 @@ struct CaseRecord {
   Json params = Json::object();
   std::int64_t q_len = 0, kv_len = 0;  // as executed
   std::string impl;
+  // The mode the case ran in; records before it existed take their context's.
+  std::optional<RunMode> mode;
   CaseStatus status = CaseStatus::kError;
   std::string message;
   bool is_baseline = false;  // "role": "baseline": run only as other cases' full attention
@@ -166,6 +169,7 @@ struct RunContext {
   std::int64_t shard_cases = 0;       // the cases this run was given
   std::int64_t experiment_cases = 0;  // the cases of the whole experiment
   std::vector<std::string> plugins;   // pattern plugin files loaded (absolute paths)
+  std::vector<InputFile> files;       // what the config reads (inputs, replays, plugins), digested
 };
 
 Json to_json(const CaseRecord& record);

@@ -49,8 +49,13 @@ RunResults load_run_folder(const std::string& dir) {
 void truncate_torn_line(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::size_t keep = text.empty() || text.back() == '\n' ? text.size() : text.rfind('\n') + 1;
-  if (keep == text.size()) return;
+  if (text.empty() || text.back() == '\n') return;
+  const std::size_t start = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  if (Json::accept(std::string_view(text).substr(start))) {  // complete, only the newline lost
+    ResultsFile(path).append_line("");
+    return;
+  }
+  const std::size_t keep = start;
   if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
     throw std::runtime_error("cannot truncate " + path + ": " + std::strerror(errno));
   }

@@ -25,8 +25,8 @@ class ResultsFile {
 // The records of a run folder; a missing or unreadable results.jsonl is an InputError naming it.
 RunResults load_run_folder(const std::string& dir);
 
-// Cuts a last line without its newline (a record torn by a killed process) so that appending
-// starts on a fresh line.
+// Cuts a last line without its newline that does not parse (a record torn by a killed process)
+// so that appending starts on a fresh line; a last line that parses gets its newline instead.
 void truncate_torn_line(const std::string& path);
 
 }  // namespace attnbench

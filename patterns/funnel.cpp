@@ -21,6 +21,13 @@ class Funnel final : public IntervalPattern {
  public:
   Funnel(const Geometry& g, const ParamValues& p) : IntervalPattern(g), pool_(p.get_int("pool")) {
     if (g.q_len < 1) throw ParamError("stage", "pooling leaves no query");
+    // Upstream's lengths without separate_cls (ceil-mode pooling) are not modelled: refuse the
+    // value instead of ignoring it.
+    if (!p.get_bool("separate_cls")) {
+      throw ParamError("separate_cls",
+                       "false is not modelled (the plugin executes upstream's separate_cls + "
+                       "truncate_seq lengths n/pool^s); leave it at true");
+    }
   }
 
   void key_intervals(int, Index, Intervals& out) const override { out.add(0, geometry().kv_len); }
@@ -55,7 +62,8 @@ const bool kRegistered = register_pattern({
                {.name = "separate_cls",
                 .type = ParamType::kBool,
                 .default_value = true,
-                .help = "[CLS] kept apart from pooling (lengths stay n/2^s) [C]"}},
+                .help = "[CLS] kept apart from pooling (lengths stay n/2^s) [C]; only true is "
+                        "modelled"}},
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<Funnel>(g, p); },
     .lengths =
         [](Index n, Index, const ParamValues& p) {

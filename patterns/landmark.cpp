@@ -35,6 +35,9 @@ class Landmark final : public ContentPattern {
                                             chunk_, block_));
     }
     const std::string& replay = p.get_string("replay");
+    if (!infer_ && !replay.empty()) {
+      throw ParamError("replay", "has no effect in mode train (the mask is static); leave it out");
+    }
     if (infer_ && !replay.empty()) {
       selected_ = read_replay(replay, {g.heads, g.q_len, top_k_});
       check_replay();

@@ -19,6 +19,14 @@ std::vector<std::string> entry_keys() {
   return keys;
 }
 
+// patterns.N.replay for patterns.N.params.replay, patterns.N.sweep.replay.I, ...
+std::string replay_role(const std::string& key) {
+  const std::size_t second_dot = key.find('.', key.find('.') + 1);
+  return key.rfind("patterns.", 0) == 0 && second_dot != std::string::npos
+             ? key.substr(0, second_dot) + ".replay"
+             : key;
+}
+
 ParamValue read_param(const YamlSource& src, const YAML::Node& node, const std::string& key,
                       const ParamSpec& spec) {
   switch (spec.type) {
@@ -29,7 +37,13 @@ ParamValue read_param(const YamlSource& src, const YAML::Node& node, const std::
                             static_cast<double>(spec.max));
     case ParamType::kChoice: return src.read_choice(node, key, spec.choices);
     case ParamType::kIntList: return src.read_int_list(node, key, spec.min, spec.max);
-    case ParamType::kString: return src.read_string(node, key);
+    case ParamType::kString: {
+      if (spec.name != "replay") return src.read_string(node, key);
+      // A replay file: relative to the config's folder, recorded with its digest.
+      const std::string path = src.resolve_path(key, src.read_string(node, key));
+      if (!path.empty()) src.note_file(replay_role(key), path);
+      return path;
+    }
   }
   src.fail(node, key, "unsupported parameter type");
 }
@@ -218,6 +232,15 @@ bool overflows(std::initializer_list<Index> factors) {
 }
 
 void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
+  // Patterns that derive their executed lengths from seq_len alone (longt5, etc, funnel,
+  // landmark, bi_blosan) cannot take another kv_len: two ids would run one problem.
+  if (!entry.composite && entry.info->lengths && c.key.seq_kv_len != c.key.seq_len) {
+    const YAML::Node own = entry.node["kv_len"];
+    src.fail(own ? own : entry.node, own ? join_key(entry.key, "kv_len") : "kv_len",
+             fmt::format("pattern {} derives its key length from seq_len; it cannot take a kv_len "
+                         "({}) other than seq_len ({})",
+                         entry.info->name, c.key.seq_kv_len, c.key.seq_len));
+  }
   try {
     std::tie(c.q_len, c.kv_len) = executed_lengths(c.pattern, c.key.seq_len, c.key.seq_kv_len);
   } catch (const ParamError& e) {
@@ -264,9 +287,42 @@ std::vector<PatternEntry> read_patterns(const YamlSource& src, const YAML::Node&
   return entries;
 }
 
+std::size_t count_cases(const std::vector<PatternEntry>& entries) {
+  constexpr std::size_t kSaturated = std::numeric_limits<std::size_t>::max();
+  std::size_t total = 0;
+  for (const PatternEntry& entry : entries) {
+    std::size_t n = 1;
+    const auto times = [&](std::size_t factor) {
+      if (__builtin_mul_overflow(n, factor, &n)) n = kSaturated;
+    };
+    if (!entry.composite) {
+      for (const auto& sweep : entry.sweeps) times(sweep.second.size());
+    }
+    const Axes& a = entry.axes;
+    for (const IndexList* list : {&a.seq_len, &a.kv_len, &a.batch, &a.heads, &a.kv_heads,
+                                  &a.head_dim, &a.block_q, &a.block_kv, &a.threads}) {
+      times(list->size());
+    }
+    times(a.executor.size());
+    if (__builtin_add_overflow(total, n, &total)) total = kSaturated;
+  }
+  return total;
+}
+
 std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternEntry>& entries,
-                               const Measurement& measurement) {
+                               const Measurement& measurement, std::size_t max_cases) {
+  if (const std::size_t count = count_cases(entries); count > max_cases) {
+    const YAML::Node where = entries.empty() ? YAML::Node() : entries.front().node;
+    src.fail(
+        where, entries.empty() ? "" : entries.front().key,
+        fmt::format("the experiment expands to {} cases, more than the {} allowed (raise the "
+                    "limit with --max-cases)",
+                    count == std::numeric_limits<std::size_t>::max() ? std::string("more than 2^64")
+                                                                     : std::to_string(count),
+                    max_cases));
+  }
   std::vector<Case> cases;
+  cases.reserve(count_cases(entries));
   std::set<std::string> ids;
   for (const PatternEntry& entry : entries) {
     for (const PatternSpec& spec : pattern_specs(entry)) {

@@ -35,7 +35,12 @@ ParamValues params_from_overrides(const PatternInfo& info, const std::vector<Ove
 std::vector<PatternEntry> read_patterns(const YamlSource& src, const YAML::Node& list,
                                         const Axes& experiment_axes);
 
+// Counts the cases first: more than `max_cases` is an InputError at `patterns`, before any case
+// is made.
 std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternEntry>& entries,
-                               const Measurement& measurement);
+                               const Measurement& measurement, std::size_t max_cases);
+
+// The number of cases the entries expand to, saturated at SIZE_MAX.
+std::size_t count_cases(const std::vector<PatternEntry>& entries);
 
 }  // namespace attnbench

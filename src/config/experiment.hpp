@@ -7,6 +7,7 @@
 
 #include "config/yaml_source.hpp"
 #include "core/case.hpp"
+#include "core/file_digest.hpp"
 
 namespace attnbench {
 
@@ -16,6 +17,7 @@ struct Experiment {
   std::string config_hash;  // FNV-1a of the config text, with the overrides applied
   std::vector<Override> overrides;
   std::vector<Case> cases;
+  std::vector<InputFile> files;  // inputs, replays and plugins, with their SHA-256
 };
 
 // Parses "KEY=VALUE" as given to --set; throws InputError when there is no '='.
@@ -24,12 +26,18 @@ Override parse_override(const std::string& argument);
 // Every --set argument of a command, parsed.
 std::vector<Override> parse_overrides(const std::vector<std::string>& arguments);
 
+// A sweep of more cases is refused (`run --max-cases N` raises it): expanding 10^9 cases would
+// take the machine's memory before anything ran.
+inline constexpr std::size_t kDefaultMaxCases = 1'000'000;
+
 // Loads, overrides, validates and expands a config file. Throws InputError on any mistake.
-Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides);
+Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides,
+                           std::size_t max_cases = kDefaultMaxCases);
 
 // The same from text in memory; `source` names it in errors.
 Experiment load_experiment_text(const std::string& text, const std::string& source,
-                                const std::vector<Override>& overrides);
+                                const std::vector<Override>& overrides,
+                                std::size_t max_cases = kDefaultMaxCases);
 
 // Applies one --set to a loaded document (creates missing map keys; list indices must exist).
 void apply_override(YAML::Node root, const Override& override_value, const YamlSource& source);

@@ -10,6 +10,7 @@
 
 #include "config/expand.hpp"
 #include "config/experiment.hpp"
+#include "core/file_digest.hpp"
 #include "core/npy_read.hpp"
 #include "core/plugin_loader.hpp"
 
@@ -61,29 +62,41 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
       if (!inputs[key])
         src.fail(inputs, std::string("inputs.") + key, "missing: give q, k and v files together");
     }
-    m.inputs_q = src.read_string(inputs["q"], "inputs.q");
-    m.inputs_k = src.read_string(inputs["k"], "inputs.k");
-    m.inputs_v = src.read_string(inputs["v"], "inputs.v");
+    m.inputs_q = src.resolve_path("inputs.q", src.read_string(inputs["q"], "inputs.q"));
+    m.inputs_k = src.resolve_path("inputs.k", src.read_string(inputs["k"], "inputs.k"));
+    m.inputs_v = src.resolve_path("inputs.v", src.read_string(inputs["v"], "inputs.v"));
   }
   return m;
 }
 
-// Every case must match the shapes of the input files; read each file's header once.
-void check_input_files(const YamlSource& src, const YAML::Node& inputs,
-                       const std::vector<Case>& cases) {
+// Reads each input file once, checks it against every case, and keeps its contents for the
+// cases (Measurement::loaded_*), so that nothing re-reads it while the run goes on.
+void load_input_files(const YamlSource& src, const YAML::Node& inputs, std::vector<Case>& cases) {
   std::map<std::string, std::vector<std::int64_t>> shapes;
+  std::map<std::string, std::shared_ptr<const std::vector<float>>> data;
+  const Measurement& m = cases.front().measurement;
+  const std::map<std::string, std::string> paths = {
+      {"q", m.inputs_q}, {"k", m.inputs_k}, {"v", m.inputs_v}};
   for (const char* key : {"q", "k", "v"}) {
-    const std::string path = inputs[key].Scalar();
-    try {
-      const NpyArray array = read_npy(path);
-      if (array.dtype != "<f4")
-        src.fail(inputs[key], std::string("inputs.") + key, "expected a float32 array");
-      shapes[key] = array.shape;
-    } catch (const NpyError& e) {
-      src.fail(inputs[key], std::string("inputs.") + key, e.what());
+    const std::string& path = paths.at(key);
+    const std::string role = std::string("inputs.") + key;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+      src.fail(inputs[key], role,
+               std::filesystem::exists(path, error) ? fmt::format("{} is not a regular file", path)
+                                                    : fmt::format("no file {}", path));
     }
+    try {
+      NpyArray array = read_npy(path);
+      if (array.dtype != "<f4") src.fail(inputs[key], role, "expected a float32 array");
+      shapes[key] = array.shape;
+      data[key] = std::make_shared<const std::vector<float>>(std::move(array.floats));
+    } catch (const NpyError& e) {
+      src.fail(inputs[key], role, e.what());
+    }
+    src.note_file(role, path);
   }
-  for (const Case& c : cases) {
+  for (Case& c : cases) {
     const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
         {"q", {c.key.batch, c.key.heads, c.q_len, c.key.head_dim}},
         {"k", {c.key.batch, c.key.kv_heads, c.kv_len, c.key.head_dim}},
@@ -95,17 +108,32 @@ void check_input_files(const YamlSource& src, const YAML::Node& inputs,
                              fmt::join(shape, ", "), fmt::join(shapes[key], ", ")));
       }
     }
+    c.measurement.loaded_q = data["q"], c.measurement.loaded_k = data["k"];
+    c.measurement.loaded_v = data["v"];
   }
+}
+
+// The size and SHA-256 of every file the experiment reads, for the run's context.
+std::vector<InputFile> digest_files(const YamlSource& src) {
+  std::vector<InputFile> files;
+  for (const auto& [role, path] : src.noted_files()) {
+    try {
+      files.push_back(digest_file(role, path));
+    } catch (const std::runtime_error& e) {
+      throw InputError(SourceLocation{src.file(), 0, 0}, role, e.what());
+    }
+  }
+  return files;
 }
 
 // `plugins: [PATH, ...]` (or one PATH), relative to the config's folder; loaded before the
 // patterns are read, so that theirs are known.
 void load_plugins(const YamlSource& src, const YAML::Node& node) {
-  const std::filesystem::path folder = std::filesystem::path(src.file()).parent_path();
   const auto load = [&](const YAML::Node& entry, const std::string& key) {
-    const std::filesystem::path path = src.read_string(entry, key);
+    const std::string path = src.resolve_path(key, src.read_string(entry, key));
     try {
-      load_plugin((path.is_absolute() ? path : folder / path).string());
+      load_plugin(path);
+      src.note_file(key == "plugins" ? "plugins.0" : key, path);
     } catch (const PluginError& e) {
       src.fail(entry, key, e.what());
     }
@@ -120,6 +148,32 @@ std::string default_name(const std::string& path) {
   std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
   const std::size_t dot = stem.find_last_of('.');
   return dot == std::string::npos || dot == 0 ? stem : stem.substr(0, dot);
+}
+
+// A run name: [A-Za-z0-9][A-Za-z0-9._-]{0,99}, so that results/<name>/ stays inside results/.
+bool valid_run_name(const std::string& name) {
+  const auto allowed = [](char c, bool first) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           (!first && (c == '.' || c == '_' || c == '-'));
+  };
+  if (name.empty() || name.size() > 100) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (!allowed(name[i], i == 0)) return false;
+  }
+  return true;
+}
+
+std::string read_name(const YamlSource& src, const YAML::Node& root, const std::string& source) {
+  const std::string name =
+      root["name"] ? src.read_string(root["name"], "name") : default_name(source);
+  if (valid_run_name(name)) return name;
+  const std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;
+  const std::string why = fmt::format(
+      "expected 1 to 100 of A-Z a-z 0-9 . _ - (not starting with . _ -), got '{}' ({} "
+      "characters)",
+      printable(shown), name.size());
+  if (root["name"]) src.fail(root["name"], "name", why);
+  src.fail(root, "name", why + " from the file name; give the config a `name:`");
 }
 
 YAML::Node parse_document(const std::string& text, const YamlSource& src) {
@@ -138,19 +192,21 @@ YAML::Node parse_document(const std::string& text, const YamlSource& src) {
 }  // namespace
 
 Experiment load_experiment_text(const std::string& text, const std::string& source,
-                                const std::vector<Override>& overrides) {
+                                const std::vector<Override>& overrides, std::size_t max_cases) {
   const YamlSource src(source, overrides);
   YAML::Node root = parse_document(text, src);
+  src.check_bounds(root);
   src.require_map(root, "");
   src.check_duplicates(root, "");
   for (const Override& o : overrides) apply_override(root, o, src);
+  if (!overrides.empty()) src.check_bounds(root);
   src.check_keys(root, "", top_keys());
 
   Experiment experiment;
   experiment.config_path = source;
   experiment.overrides = overrides;
   experiment.config_hash = fnv1a_hex(YAML::Dump(root));
-  experiment.name = root["name"] ? src.read_string(root["name"], "name") : default_name(source);
+  experiment.name = read_name(src, root, source);
   if (root["plugins"]) load_plugins(src, root["plugins"]);
   const Axes axes = read_axes(src, root, "", Axes{});
   const Measurement measurement = read_measurement(src, root);
@@ -159,17 +215,19 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
              "expected a non-empty list of patterns, each with a name");
   }
   const std::vector<PatternEntry> entries = read_patterns(src, root["patterns"], axes);
-  experiment.cases = expand_cases(src, entries, measurement);
-  if (!measurement.inputs_q.empty()) check_input_files(src, root["inputs"], experiment.cases);
+  experiment.cases = expand_cases(src, entries, measurement, max_cases);
+  if (!measurement.inputs_q.empty()) load_input_files(src, root["inputs"], experiment.cases);
+  experiment.files = digest_files(src);
   return experiment;
 }
 
-Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides) {
+Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides,
+                           std::size_t max_cases) {
   std::ifstream file(path);
   if (!file) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open the config file");
   std::stringstream text;
   text << file.rdbuf();
-  return load_experiment_text(text.str(), path, overrides);
+  return load_experiment_text(text.str(), path, overrides, max_cases);
 }
 
 }  // namespace attnbench

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <map>
 
 namespace attnbench {
@@ -20,6 +21,23 @@ SourceLocation YamlSource::locate(const YAML::Node& node, const std::string& key
   }
   if (!node.IsDefined() || node.Mark().is_null()) return SourceLocation{file_, 0, 0};
   return SourceLocation{file_, node.Mark().line + 1, node.Mark().column + 1};
+}
+
+std::string YamlSource::resolve_path(const std::string& key, const std::string& path) const {
+  for (const Override& o : overrides_) {
+    if (key == o.path || key.rfind(o.path + ".", 0) == 0) return path;
+  }
+  const std::filesystem::path given(path);
+  const std::filesystem::path folder = std::filesystem::path(file_).parent_path();
+  if (path.empty() || given.is_absolute() || folder.empty()) return path;
+  return (folder / given).string();
+}
+
+void YamlSource::note_file(const std::string& role, const std::string& path) const {
+  for (const auto& [known_role, known_path] : files_) {
+    if (known_role == role && known_path == path) return;
+  }
+  files_.emplace_back(role, path);
 }
 
 void YamlSource::fail(const YAML::Node& node, const std::string& key,
@@ -125,6 +143,50 @@ void YamlSource::check_keys(const YAML::Node& map, const std::string& key,
                      near.empty() ? "" : fmt::format(", did you mean '{}'?", near),
                      fmt::join(known, ", ")));
   }
+}
+
+namespace {
+
+struct BoundsWalk {
+  const YamlSource& source;
+  std::size_t nodes = 0;
+  std::vector<YAML::Node> path;  // the ancestors of the node being visited
+
+  void visit(const YAML::Node& node, const std::string& key) {
+    for (const YAML::Node& ancestor : path) {
+      if (ancestor.is(node)) source.fail(node, key, "an alias refers to a node that contains it");
+    }
+    // The key of a deep node would be a long chain of indices: name its top-level key.
+    const std::string top = key.substr(0, key.find('.'));
+    if (++nodes > kMaxYamlNodes) {
+      source.fail(node, top,
+                  fmt::format("the document expands to more than {} nodes (through aliases?)",
+                              kMaxYamlNodes));
+    }
+    if (path.size() >= kMaxYamlDepth) {
+      source.fail(node, top, fmt::format("nested deeper than {} levels", kMaxYamlDepth));
+    }
+    if (!node.IsSequence() && !node.IsMap()) return;
+    path.push_back(node);
+    if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        visit(node[i], join_key(key, std::to_string(i)));
+      }
+    } else {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        visit(it->first, key);
+        visit(it->second, join_key(key, it->first.IsScalar() ? it->first.Scalar() : ""));
+      }
+    }
+    path.pop_back();
+  }
+};
+
+}  // namespace
+
+void YamlSource::check_bounds(const YAML::Node& root) const {
+  BoundsWalk walk{*this};
+  walk.visit(root, "");
 }
 
 void YamlSource::check_duplicates(const YAML::Node& node, const std::string& key) const {

@@ -17,6 +17,9 @@ struct Override {
   std::string text;  // the YAML value as typed
 };
 
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
+inline constexpr std::size_t kMaxYamlDepth = 64;
+
 class YamlSource {
  public:
   YamlSource(std::string file, std::vector<Override> overrides)
@@ -42,16 +45,31 @@ class YamlSource {
                   const std::vector<std::string>& known) const;
   void require_map(const YAML::Node& node, const std::string& key) const;
 
+  // Aliases make a YAML document a graph: one that refers to itself, nests deeper than
+  // kMaxYamlDepth or expands to more than kMaxYamlNodes nodes is refused, located, before
+  // anything else walks it (a self-reference would overflow the stack, an alias "bomb" of a
+  // few hundred bytes would expand for minutes).
+  void check_bounds(const YAML::Node& root) const;
+
   // yaml-cpp keeps duplicate keys silently; this rejects them anywhere in the document.
   void check_duplicates(const YAML::Node& node, const std::string& key) const;
 
   const std::string& file() const { return file_; }
+
+  // A path given in the config is relative to the config's folder; one given with --set (or to
+  // a config read from memory) to the working directory.
+  std::string resolve_path(const std::string& key, const std::string& path) const;
+
+  // Files the experiment reads (inputs, replays, plugins), by role, to be digested and recorded.
+  void note_file(const std::string& role, const std::string& path) const;
+  const std::vector<std::pair<std::string, std::string>>& noted_files() const { return files_; }
 
  private:
   SourceLocation locate(const YAML::Node& node, const std::string& key) const;
 
   std::string file_;
   std::vector<Override> overrides_;
+  mutable std::vector<std::pair<std::string, std::string>> files_;  // (role, path)
 };
 
 // "radius" for "raduis" among {radius, causal}: the closest name within a small edit distance.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "core/case_key.hpp"
@@ -40,6 +41,9 @@ struct Measurement {
   // float32 .npy files of Q [batch, heads, q_len, d], K and V [batch, kv_heads, kv_len, d]
   // instead of seeded random inputs (real activations for content-dependent patterns).
   std::string inputs_q, inputs_k, inputs_v;
+  // Their contents, read and checked once when the config loads and shared by every case: a
+  // file that changes during the run cannot give a case another shape or other data.
+  std::shared_ptr<const std::vector<float>> loaded_q, loaded_k, loaded_v;
 };
 
 // A case to run: its identity (the key), the pattern built from it, the lengths it executes and

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace attnbench {
 
@@ -26,6 +27,10 @@ struct SourceLocation {
   int column = 0;      // 1-based; 0 when unknown
 };
 
+// `text` with control characters and invalid UTF-8 as \xNN: user input is never echoed raw.
+std::string printable(std::string_view text);
+
+// Its message is printable(): a config of binary garbage is never echoed raw to the terminal.
 class InputError : public std::runtime_error {
  public:
   InputError(SourceLocation where, std::string key, const std::string& message);

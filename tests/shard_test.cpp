@@ -124,5 +124,21 @@ TEST(SlurmShard, ComesFromTheArrayVariables) {
   EXPECT_THROW(parse_shard("4/3", "--shard"), InputError);
 }
 
+TEST(SlurmShard, ArraysWithAStepNumberTheirTasksInOrder) {  // --array=0-20:10
+  ::setenv("SLURM_ARRAY_TASK_COUNT", "3", 1);
+  ::setenv("SLURM_ARRAY_TASK_MIN", "0", 1);
+  ::setenv("SLURM_ARRAY_TASK_STEP", "10", 1);
+  std::vector<int> indices;
+  for (const char* task : {"0", "10", "20"}) {
+    ::setenv("SLURM_ARRAY_TASK_ID", task, 1);
+    indices.push_back(shard_from_slurm().value().index);
+  }
+  for (const char* name : {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+                           "SLURM_ARRAY_TASK_STEP"}) {
+    ::unsetenv(name);
+  }
+  EXPECT_EQ(indices, (std::vector<int>{1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace attnbench

@@ -17,6 +17,7 @@ struct RunArgs {
   SweepOptions sweep;
   std::string mode = "all";  // list | check | perf | all (checked by the command line)
   std::string memory_limit;  // e.g. 8G, 512M; empty: the machine's available memory
+  std::size_t max_cases = kDefaultMaxCases;
 };
 
 struct MaskArgs {

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "core/layout_bound.hpp"
+#include "measure/memory.hpp"
 #include "report/views.hpp"
 #include "runner/case_runner.hpp"
 
@@ -18,9 +20,16 @@ int density_command(const std::string& config, const std::vector<std::string>& s
   std::set<std::string> seen;
   std::vector<CaseRecord> records;
   int problems = 0;
+  const std::int64_t budget = available_memory_bytes();
   for (const Case& c : experiment.cases) {
     if (!seen.insert(mask_key(c.key)).second) continue;
-    CaseRecord r = mask_record(c);
+    CaseRecord r;
+    try {
+      r = mask_record(c, budget);
+    } catch (const MemoryNeed& e) {
+      throw InputError(SourceLocation{experiment.config_path, 0, 0}, "",
+                       fmt::format("case {}: {} (the memory available now)", c.id(), e.what()));
+    }
     if (r.status == CaseStatus::kError) {
       spdlog::error("{}: {}", c.id(), r.message);
       ++problems;

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "core/layout_bound.hpp"
+#include "measure/memory.hpp"
 #include "report/mask_image.hpp"
 #include "runner/case_runner.hpp"
 
@@ -40,7 +42,12 @@ int gallery_command(const std::string& config, const std::vector<std::string>& s
     if (!seen.insert(c.pattern.text()).second ||
         c.key.seq_len != experiment.cases.front().key.seq_len)
       continue;
-    masks.push_back(build_case_mask(c));
+    try {
+      masks.push_back(build_case_mask(c, available_memory_bytes()));
+    } catch (const MemoryNeed& e) {
+      throw InputError(SourceLocation{experiment.config_path, 0, 0}, "",
+                       fmt::format("case {}: {} (the memory available now)", c.id(), e.what()));
+    }
   }
   const int columns = std::min<int>(kColumns, static_cast<int>(masks.size()));
   const int rows = (static_cast<int>(masks.size()) + columns - 1) / columns;

@@ -40,6 +40,9 @@ void add_run(CLI::App& app, RunArgs& args) {
                 "measure the machine probes even when the cache (~/.cache/attnbench) holds them");
   run->add_option("--memory-limit", args.memory_limit,
                   "skip cases whose analytic memory exceeds this (8G, 512M; default: available)");
+  run->add_option("--max-cases", args.max_cases,
+                  "refuse a sweep of more cases than this (default 1000000)")
+      ->check(CLI::PositiveNumber);
 }
 
 void add_mask(CLI::App& app, MaskArgs& args) {

@@ -8,9 +8,11 @@
 #include "cli/commands.hpp"
 #include "config/expand.hpp"
 #include "core/layout.hpp"
+#include "core/layout_bound.hpp"
 #include "core/prepare_mask.hpp"
 #include "core/registry.hpp"
 #include "exec/problem.hpp"
+#include "measure/memory.hpp"
 #include "report/mask_image.hpp"
 #include "report/npy.hpp"
 
@@ -19,6 +21,7 @@ namespace attnbench {
 namespace {
 
 constexpr Index kMaxMaskBytes = Index{1} << 32;
+constexpr Index kMaxLength = Index{1} << 30;  // as in a config
 
 const PatternInfo& pattern_or_fail(const std::string& name) {
   const PatternInfo* info = find_pattern(name);
@@ -47,13 +50,17 @@ PreparedMask prepare(const MaskArgs& args, const PatternSpec& spec, Index q_len,
       args.threads > 0 ? args.threads : static_cast<int>(std::thread::hardware_concurrency());
   try {
     return prepare_mask(MaskRequest{spec, q_len, kv_len, static_cast<int>(args.heads), args.block,
-                                    args.block, std::max(threads, 1)},
+                                    args.block, std::max(threads, 1), available_memory_bytes(),
+                                    static_cast<std::int64_t>(problem.io_bytes())},
                         [&] {
                           inputs = random_inputs(problem, args.seed);
                           return content_inputs(problem, inputs);
                         });
   } catch (const ParamError& e) {
     throw InputError(SourceLocation{"--set " + e.param(), 0, 0}, e.param(), e.what());
+  } catch (const MemoryNeed& e) {
+    throw InputError(SourceLocation{"--seq-len", 0, 0}, "",
+                     fmt::format("the mask {} (the memory available now)", e.what()));
   }
 }
 
@@ -81,8 +88,10 @@ std::vector<std::uint8_t> tile_kinds(const BlockLayout& layout, Index heads) {
   return kinds;
 }
 
-// At most 64 x 64 characters: '#' all full, '.' all empty, '+' anything else.
-void print_ascii(const BlockLayout& layout, const std::vector<std::uint8_t>& kinds, Index head) {
+// At most 64 x 64 characters: '#' all full, '.' all empty, '+' anything else. Read from the
+// layout's rows, one character cell at a time, so that memory stays at 64 x 64 counts whatever
+// the length.
+void print_ascii(const BlockLayout& layout, Index head) {
   const Index step_q = std::max<Index>(1, (layout.q_tiles + 63) / 64);
   const Index step_k = std::max<Index>(1, (layout.kv_tiles + 63) / 64);
   fmt::print(
@@ -90,22 +99,21 @@ void print_ascii(const BlockLayout& layout, const std::vector<std::uint8_t>& kin
       "partial, '.' empty)\n",
       head, layout.q_tiles, layout.kv_tiles, layout.shape.block_q, layout.shape.block_kv, step_q,
       step_k);
+  const auto columns = static_cast<std::size_t>((layout.kv_tiles + step_k - 1) / step_k);
   for (Index qt = 0; qt < layout.q_tiles; qt += step_q) {
-    std::string line;
-    for (Index kt = 0; kt < layout.kv_tiles; kt += step_k) {
-      bool any_full = false, any_empty = false, any_partial = false;
-      for (Index a = qt; a < std::min(qt + step_q, layout.q_tiles); ++a) {
-        for (Index b = kt; b < std::min(kt + step_k, layout.kv_tiles); ++b) {
-          const auto kind = static_cast<TileKind>(
-              kinds[static_cast<std::size_t>((head * layout.q_tiles + a) * layout.kv_tiles + b)]);
-          any_full |= kind == TileKind::kFull;
-          any_empty |= kind == TileKind::kEmpty;
-          any_partial |= kind == TileKind::kPartial;
-        }
+    const Index rows = std::min(qt + step_q, layout.q_tiles) - qt;
+    std::vector<Index> full(columns, 0), partial(columns, 0);
+    for (Index a = qt; a < qt + rows; ++a) {
+      for (const LayoutTile& tile : layout.row(static_cast<int>(head), a)) {
+        const auto column = static_cast<std::size_t>(tile.kv_tile / step_k);
+        ++(tile.kind == TileKind::kFull ? full : partial)[column];
       }
-      line += (any_full && !any_empty && !any_partial) ? '#'
-              : (!any_full && !any_partial)            ? '.'
-                                                       : '+';
+    }
+    std::string line;
+    for (std::size_t column = 0; column < columns; ++column) {
+      const Index first = static_cast<Index>(column) * step_k;
+      const Index area = rows * (std::min(first + step_k, layout.kv_tiles) - first);
+      line += (full[column] == area) ? '#' : (full[column] + partial[column] == 0) ? '.' : '+';
     }
     fmt::print("{}\n", line);
   }
@@ -139,11 +147,25 @@ void check_args(const MaskArgs& args) {
   if (args.head < 0 || args.head >= args.heads)
     bad("--head", "expected a head index below --heads");
   if (args.block < 1) bad("--block", "expected a tile size of at least 1");
+  if (args.seq_len > kMaxLength) bad("--seq-len", fmt::format("expected at most {}", kMaxLength));
+  if (args.kv_len > kMaxLength) bad("--kv-len", fmt::format("expected at most {}", kMaxLength));
+  if (args.head_dim < 1) bad("--head-dim", "expected a head dimension of at least 1");
+  if (args.npy.empty() && args.layout_npy.empty() && args.positions.empty() && args.png.empty() &&
+      !args.ascii) {
+    bad("mask", "nothing to write: give --npy, --layout-npy, --positions, --png or --ascii");
+  }
   const Index kv = args.kv_len ? args.kv_len : args.seq_len;
   const Index heads = args.all_heads ? args.heads : 1;
   if ((!args.npy.empty() || !args.positions.empty()) &&
       (args.seq_len > kMaxMaskBytes / kv || args.seq_len * kv > kMaxMaskBytes / heads)) {
     bad("--npy", "the element mask would exceed 4 GiB; use --layout-npy or --ascii");
+  }
+  const Index tiles =
+      ((args.seq_len + args.block - 1) / args.block) * ((kv + args.block - 1) / args.block);
+  if (!args.layout_npy.empty() && tiles > kMaxMaskBytes / args.heads) {
+    bad("--layout-npy", fmt::format("the tile layout would take {} (more than 4 GiB); use --ascii "
+                                    "or a larger --block",
+                                    format_bytes(tiles * args.heads)));
   }
 }
 
@@ -156,6 +178,12 @@ int mask_command(const MaskArgs& args) {
   const ParamValues values = params_from_overrides(info, overrides);
   const auto [q_len, kv_len] =
       executed_lengths(info, args.seq_len, args.kv_len ? args.kv_len : args.seq_len, values);
+  if (info.lengths && args.kv_len != 0 && args.kv_len != args.seq_len) {
+    throw InputError(SourceLocation{"--kv-len", 0, 0}, "",
+                     fmt::format("pattern {} derives its key length from --seq-len; it cannot "
+                                 "take another --kv-len",
+                                 info.name));
+  }
   const PatternSpec spec{info.name, values, param_names(info)};
   const PreparedMask prepared = prepare(args, spec, q_len, kv_len);
   const Pattern* pattern = prepared.pattern.get();
@@ -175,22 +203,20 @@ int mask_command(const MaskArgs& args) {
   }
   if (!args.positions.empty())
     write_positions(*pattern, static_cast<int>(args.head), args.positions);
-  if (!args.layout_npy.empty() || args.ascii || !args.png.empty()) {
+  if (!args.layout_npy.empty()) {
     const std::vector<std::uint8_t> kinds = tile_kinds(layout, args.heads);
-    if (!args.layout_npy.empty()) {
-      write_npy_u8(args.layout_npy, {args.heads, layout.q_tiles, layout.kv_tiles}, kinds);
-      fmt::print(stderr, "wrote {} (uint8 {}x{}x{}: 0 empty, 1 partial, 2 full)\n", args.layout_npy,
-                 args.heads, layout.q_tiles, layout.kv_tiles);
-    }
-    if (args.ascii) print_ascii(layout, kinds, args.head);
-    if (!args.png.empty()) {
-      const Image image = mask_image(layout, static_cast<int>(args.head), 1024);
-      write_png(image, args.png);
-      fmt::print(
-          stderr,
-          "wrote {} ({}x{} px; blue allowed, orange computed but masked, white never visited)\n",
-          args.png, image.width(), image.height());
-    }
+    write_npy_u8(args.layout_npy, {args.heads, layout.q_tiles, layout.kv_tiles}, kinds);
+    fmt::print(stderr, "wrote {} (uint8 {}x{}x{}: 0 empty, 1 partial, 2 full)\n", args.layout_npy,
+               args.heads, layout.q_tiles, layout.kv_tiles);
+  }
+  if (args.ascii) print_ascii(layout, args.head);
+  if (!args.png.empty()) {
+    const Image image = mask_image(layout, static_cast<int>(args.head), 1024);
+    write_png(image, args.png);
+    fmt::print(
+        stderr,
+        "wrote {} ({}x{} px; blue allowed, orange computed but masked, white never visited)\n",
+        args.png, image.width(), image.height());
   }
   return 0;
 }

@@ -28,7 +28,7 @@ std::int64_t parse_size(const std::string& text, const std::string& option) {
 
 int run_command(const RunArgs& args) {
   const std::vector<Override> overrides = parse_overrides(args.sets);
-  const Experiment experiment = load_experiment(args.config, overrides);
+  const Experiment experiment = load_experiment(args.config, overrides, args.max_cases);
   SweepOptions options = args.sweep;
   options.mode = parse_mode(args.mode).value_or(RunMode::kAll);
   if (!args.memory_limit.empty())

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/composite.hpp"
+#include "core/layout_bound.hpp"
 
 namespace attnbench {
 
@@ -35,12 +36,25 @@ PreparedPattern prepare_pattern(std::unique_ptr<Pattern> pattern, const InputSou
 
 PreparedMask prepare_mask(const MaskRequest& request, const InputSource& inputs) {
   PreparedMask mask;
-  static_cast<PreparedPattern&>(mask) = prepare_pattern(
-      instantiate(request.spec, request.q_len, request.kv_len, request.heads), inputs);
+  std::unique_ptr<Pattern> pattern =
+      instantiate(request.spec, request.q_len, request.kv_len, request.heads);
+  const bool content = dynamic_cast<const ContentPattern*>(pattern.get()) != nullptr;
+  const std::int64_t input_bytes = content ? request.input_bytes : 0;
+  const bool limited = request.budget > 0;
+  if (limited && input_bytes > request.budget) {
+    throw MemoryNeed("its inputs", input_bytes, request.budget, false);
+  }
+  static_cast<PreparedPattern&>(mask) = prepare_pattern(std::move(pattern), inputs);
+  const LayoutShape shape{request.q_len, request.kv_len, request.block_q, request.block_kv};
+  if (limited) {
+    const LayoutBound bound = bound_layout(*mask.pattern, shape, request.budget - input_bytes);
+    if (bound.stopped) {
+      throw MemoryNeed(content ? "its inputs and layout" : "its layout", input_bytes + bound.bytes,
+                       request.budget, true);
+    }
+  }
   const auto start = Clock::now();
-  mask.layout = build_layout(
-      *mask.pattern, LayoutShape{request.q_len, request.kv_len, request.block_q, request.block_kv},
-      request.threads);
+  mask.layout = build_layout(*mask.pattern, shape, request.threads);
   mask.layout_ms = ms_since(start);
   // A plugin whose fast paths disagree with its predicate would give a silently wrong mask.
   if (const std::optional<std::string> wrong =

@@ -27,6 +27,10 @@ struct MaskRequest {
   Index block_q = 64;
   Index block_kv = 64;
   int threads = 1;  // for the layout build
+  // The memory the inputs (when the pattern must make them) and the layout may use; 0: no limit.
+  // Beyond it, prepare_mask throws MemoryNeed before allocating.
+  std::int64_t budget = 0;
+  std::int64_t input_bytes = 0;  // what the InputSource allocates, when it is called
 };
 
 struct PreparedPattern {
@@ -45,7 +49,9 @@ PreparedPattern prepare_pattern(std::unique_ptr<Pattern> pattern, const InputSou
 
 // Instantiates the spec, prepares it and builds its layout (timed), then compares the layout
 // with a scan of the predicate on sampled tiles. Throws ParamError when the spec does not fit
-// the lengths and std::runtime_error, naming the pattern, when its plugin breaks its contract.
+// the lengths, MemoryNeed when the inputs or the layout (bounded before the build, see
+// layout_bound.hpp) would exceed `budget`, and std::runtime_error, naming the pattern, when its
+// plugin breaks its contract.
 PreparedMask prepare_mask(const MaskRequest& request, const InputSource& inputs);
 
 // The request of a case.

@@ -193,13 +193,15 @@ NoiseFigures noise_from(const Json& j) {
 Json accuracy_json(const AccuracyFigures& a) {
   return Json{{"max_abs_err", a.max_abs_err},
               {"max_rel_err", a.max_rel_err},
-              {"rows_checked", a.rows_checked}};
+              {"rows_checked", a.rows_checked},
+              {"non_finite", a.non_finite}};
 }
 
 AccuracyFigures accuracy_from(const Json& j) {
   AccuracyFigures a;
   read(j, "max_abs_err", a.max_abs_err), read(j, "max_rel_err", a.max_rel_err);
   read(j, "rows_checked", a.rows_checked);
+  if (j.contains("non_finite")) read(j, "non_finite", a.non_finite);  // absent before it existed
   return a;
 }
 

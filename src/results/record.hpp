@@ -78,6 +78,7 @@ struct AccuracyFigures {
   double max_abs_err = 0;
   double max_rel_err = 0;  // max abs error / max |reference value|
   std::int64_t rows_checked = 0;
+  std::int64_t non_finite = 0;  // NaN or infinite values in the reference or the output
 };
 
 // Keys per query of one head, for patterns whose heads see different masks.

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core/composite.hpp"
+#include "core/layout_bound.hpp"
 #include "core/layout_stats.hpp"
 #include "core/npy_read.hpp"
 #include "core/prepare_mask.hpp"
@@ -106,8 +107,14 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
         for (Index c = 0; c < p.head_dim; ++c) {
           const double expected = ref[i * static_cast<std::size_t>(p.head_dim) + c];
           const double actual = got[rows[i] * p.head_dim + c];
-          const double error = std::isfinite(actual) ? std::abs(actual - expected) : INFINITY;
-          a.max_abs_err = std::max(a.max_abs_err, error);
+          // A NaN compares false with everything: taking the maximum over it would pass the
+          // case with error 0. Any non-finite value is counted and makes the error infinite.
+          if (!std::isfinite(expected) || !std::isfinite(actual)) {
+            a.non_finite += 1;
+            a.max_abs_err = INFINITY;
+            continue;
+          }
+          a.max_abs_err = std::max(a.max_abs_err, std::abs(actual - expected));
           max_ref = std::max(max_ref, std::abs(expected));
         }
       }
@@ -119,16 +126,18 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
 }
 
 Tensors case_inputs(const Case& c, const Problem& problem) {
-  if (c.measurement.inputs_q.empty()) return random_inputs(problem, c.measurement.seed);
-  return Tensors{read_npy(c.measurement.inputs_q).floats, read_npy(c.measurement.inputs_k).floats,
-                 read_npy(c.measurement.inputs_v).floats};
+  const Measurement& m = c.measurement;
+  if (!m.loaded_q) return random_inputs(problem, m.seed);
+  return Tensors{*m.loaded_q, *m.loaded_k, *m.loaded_v};  // read and checked once, at load
 }
 
 PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,
-                        LayoutStats& stats) {
+                        LayoutStats& stats, const MemoryBudget& budget) {
   const Problem problem = problem_of(c);
-  PreparedMask mask =
-      prepare_mask(mask_request(c), [&] { return content_inputs(problem, inputs()); });
+  MaskRequest request = mask_request(c);
+  request.budget = budget.bytes;
+  request.input_bytes = budget.count_inputs ? static_cast<std::int64_t>(problem.io_bytes()) : 0;
+  PreparedMask mask = prepare_mask(request, [&] { return content_inputs(problem, inputs()); });
   stats = compute_stats(mask.layout, c.heads());
   return mask;
 }
@@ -150,7 +159,7 @@ CaseRecord describe_case(const Case& c) {
   return r;
 }
 
-CaseMask build_case_mask(const Case& c) {
+CaseMask build_case_mask(const Case& c, std::int64_t budget) {
   CaseMask built{.record = describe_case(c)};
   omp_set_num_threads(static_cast<int>(c.key.threads));
   Tensors inputs;
@@ -161,7 +170,7 @@ CaseMask build_case_mask(const Case& c) {
         inputs = case_inputs(c, problem_of(c));
         return inputs;
       },
-      stats);
+      stats, MemoryBudget{budget, true});
   fill_figures(built.record, mask, stats);
   built.pattern = std::move(mask.pattern);
   built.layout = std::move(mask.layout);
@@ -169,9 +178,11 @@ CaseMask build_case_mask(const Case& c) {
   return built;
 }
 
-CaseRecord mask_record(const Case& c) {
+CaseRecord mask_record(const Case& c, std::int64_t budget) {
   try {
-    return build_case_mask(c).record;
+    return build_case_mask(c, budget).record;
+  } catch (const MemoryNeed&) {
+    throw;
   } catch (const std::exception& e) {
     CaseRecord r = describe_case(c);
     r.status = CaseStatus::kError;

@@ -35,11 +35,13 @@ struct CaseMask {
   BlockLayout layout;
   CaseRecord record;
 };
-CaseMask build_case_mask(const Case& c);
+// `budget` (0: none) bounds what the mask may allocate: MemoryNeed beyond it, before allocating.
+CaseMask build_case_mask(const Case& c, std::int64_t budget = 0);
 
 // The mask figures of a case (layout, densities, pair counts) without running an executor: the
 // `density` command. Content-dependent patterns decide from the case's seeded random inputs.
-CaseRecord mask_record(const Case& c);
+// MemoryNeed propagates; other errors become the record's `error` status.
+CaseRecord mask_record(const Case& c, std::int64_t budget = 0);
 
 // The record's identifying fields, before anything runs.
 CaseRecord describe_case(const Case& c);
@@ -49,8 +51,12 @@ CaseRecord describe_case(const Case& c);
 Tensors case_inputs(const Case& c, const Problem& problem);
 // The pattern and its layout (both timed) with their statistics; `inputs` is called only for a
 // content-dependent pattern.
+struct MemoryBudget {
+  std::int64_t bytes = 0;     // 0: no limit; beyond it prepare_mask throws MemoryNeed
+  bool count_inputs = false;  // whether the inputs are made inside, for a content pattern
+};
 PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,
-                        LayoutStats& stats);
+                        LayoutStats& stats, const MemoryBudget& budget = {});
 // The record's preparation times and its mask, density and FLOP figures (for its executor).
 void fill_figures(CaseRecord& r, const PreparedMask& mask, const LayoutStats& stats);
 // The executor's output against the double-precision reference on `check_rows` sampled rows.

@@ -4,18 +4,16 @@
 #include <omp.h>
 
 #include "core/check.hpp"
+#include "core/layout_bound.hpp"
 #include "exec/executor.hpp"
 #include "exec/onednn_info.hpp"
 #include "measure/memory.hpp"
+#include "runner/signals.hpp"
 #include "runner/timing.hpp"
 
 namespace attnbench {
 
 namespace {
-
-std::string gib(std::int64_t bytes) {
-  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1 << 30));
-}
 
 // One executor of the cell while it runs.
 struct Slot {
@@ -25,10 +23,11 @@ struct Slot {
   bool active() const { return record->status != CaseStatus::kSkipped; }
 };
 
-void skip(Slot& slot, std::int64_t needed, std::int64_t limit) {
+void skip(Slot& slot, std::int64_t needed, std::int64_t limit, bool at_least = false) {
   slot.record->status = CaseStatus::kSkipped;
   slot.record->message =
-      fmt::format("memory guard: analytic memory {} exceeds the limit {}", gib(needed), gib(limit));
+      fmt::format("memory guard: analytic memory {}{} exceeds the limit {}",
+                  at_least ? "at least " : "", format_bytes(needed), format_bytes(limit));
 }
 
 // Checks one executor against the reference in an untimed pass of its own, which also gives
@@ -41,13 +40,20 @@ void check_pass(Slot& slot, const PreparedMask& mask, const Problem& problem, co
   const std::unique_ptr<Executor> executor =
       make_executor(slot.c->key.executor, problem, mask.layout);
   r.impl = executor->impl();
+  abort_case_if_stopping();
   executor->run(in, out.data());
   r.memory.peak_rss_bytes = peak_rss_bytes();
   r.status = options.check ? CaseStatus::kPassed : CaseStatus::kExecuted;
   if (!options.check) return;
   const Measurement& m = slot.c->measurement;
   r.accuracy = check_output(*mask.pattern, problem, in, out, m.check_rows);
-  if (!(r.accuracy->max_abs_err <= m.tolerance)) {
+  if (r.accuracy->non_finite > 0) {
+    r.status = CaseStatus::kFailed;
+    r.message = fmt::format(
+        "{} non-finite values in the reference or the output (NaN or infinite inputs, or scores "
+        "that overflow)",
+        r.accuracy->non_finite);
+  } else if (!(r.accuracy->max_abs_err <= m.tolerance)) {
     r.status = CaseStatus::kFailed;
     r.message = fmt::format("max abs error {:.3e} exceeds the tolerance {:.1e}",
                             r.accuracy->max_abs_err, m.tolerance);
@@ -112,8 +118,21 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
   if (std::none_of(slots.begin(), slots.end(), [](const Slot& s) { return s.active(); })) return;
   const Tensors inputs = case_inputs(first, problem);
   LayoutStats stats;
-  const PreparedMask mask = build_mask(
-      first, [&]() -> const Tensors& { return inputs; }, stats);
+  std::int64_t smallest = limit;  // the layout may use what the smallest executor leaves
+  for (const Slot& slot : slots) {
+    if (slot.active()) smallest = std::min(smallest, limit - io - slot.workspace);
+  }
+  PreparedMask mask;
+  try {
+    mask = build_mask(
+        first, [&]() -> const Tensors& { return inputs; }, stats,
+        MemoryBudget{std::max<std::int64_t>(smallest, 1), false});
+  } catch (const MemoryNeed& e) {  // bounded before it was built
+    for (Slot& slot : slots) {
+      if (slot.active()) skip(slot, io + slot.workspace + e.needed(), limit, true);
+    }
+    return;
+  }
   const std::int64_t shared = io + static_cast<std::int64_t>(mask.layout.bytes());
   for (Slot& slot : slots) {
     if (!slot.active()) continue;
@@ -155,6 +174,14 @@ std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseO
   omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
   try {
     execute_cell(slots, options);
+  } catch (const CaseAborted&) {
+    throw;
+  } catch (const std::bad_alloc&) {  // what the guard did not foresee: a skip, not a dead sweep
+    for (CaseRecord& r : records) {
+      if (r.status == CaseStatus::kSkipped || r.status == CaseStatus::kFailed) continue;
+      r.status = CaseStatus::kSkipped;
+      r.message = fmt::format("out of memory (needed {})", format_bytes(r.memory.analytic_bytes));
+    }
   } catch (const std::exception& e) {
     fail_open(records, onednn_error_text(e).value_or(e.what()));
   }

@@ -31,6 +31,10 @@ void check_shards(const std::vector<std::string>& dirs, const std::vector<RunRes
     if (c.config_hash != first.config_hash)
       refuse(dirs[i], "a shard of another config (its hash differs)");
     if (c.shard.empty()) refuse(dirs[i], "not a sharded run (run it with --shard K/N)");
+    if (c.mode != first.mode) {
+      refuse(dirs[i], fmt::format("a shard run in mode {}, the first in mode {}", to_string(c.mode),
+                                  to_string(first.mode)));
+    }
     if (!shards.insert(c.shard).second)
       refuse(dirs[i], fmt::format("shard {} given twice", c.shard));
     const auto cases = static_cast<std::int64_t>(
@@ -38,9 +42,12 @@ void check_shards(const std::vector<std::string>& dirs, const std::vector<RunRes
                       [](const CaseRecord& r) { return !r.is_baseline; }));
     if (cases != c.shard_cases) {
       refuse(dirs[i],
-             fmt::format(
-                 "shard {} is incomplete: {} of its {} cases recorded (finish it with --resume)",
-                 c.shard, cases, c.shard_cases));
+             cases < c.shard_cases
+                 ? fmt::format("shard {} is incomplete: {} of its {} cases recorded (finish it "
+                               "with --resume)",
+                               c.shard, cases, c.shard_cases)
+                 : fmt::format("shard {} holds {} case records, more than the {} of its share",
+                               c.shard, cases, c.shard_cases));
     }
     total += static_cast<std::size_t>(cases);
     for (const auto& [what, a, b] :

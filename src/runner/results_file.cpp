@@ -35,6 +35,11 @@ void ResultsFile::append_line(const std::string& line) {
   ::fdatasync(fd_);
 }
 
+bool ResultsFile::still_there() const {
+  std::error_code error;
+  return std::filesystem::exists(path_, error);
+}
+
 RunResults load_run_folder(const std::string& dir) {
   const std::string path = dir + "/results.jsonl";
   if (!std::filesystem::exists(path))

@@ -16,6 +16,9 @@ class ResultsFile {
   ResultsFile& operator=(const ResultsFile&) = delete;
 
   void append_line(const std::string& line);
+  const std::string& path() const { return path_; }
+  // Whether the file is still where it was opened (a deleted folder would swallow every record).
+  bool still_there() const;
 
  private:
   int fd_ = -1;

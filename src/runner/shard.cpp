@@ -49,13 +49,22 @@ std::optional<Shard> shard_from_slurm() {
   const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
   if (id == nullptr || count == nullptr) return std::nullopt;
   const char* first = std::getenv("SLURM_ARRAY_TASK_MIN");
+  const char* step_text = std::getenv("SLURM_ARRAY_TASK_STEP");  // --array=0-20:10 has step 10
   const std::optional<int> task = to_int(id), total = to_int(count),
-                           min = to_int(first ? first : "0");
-  if (!task || !total || !min) {
+                           min = to_int(first ? first : "0"),
+                           step = to_int(step_text ? step_text : "1");
+  if (!task || !total || !min || !step || *step < 1) {
     throw InputError(SourceLocation{"SLURM_ARRAY_TASK_ID", 0, 0}, "",
                      "the Slurm array variables are not integers");
   }
-  return parse_shard(fmt::format("{}/{}", *task - *min + 1, *total), "SLURM_ARRAY_TASK_ID");
+  if ((*task - *min) % *step != 0) {
+    throw InputError(SourceLocation{"SLURM_ARRAY_TASK_ID", 0, 0}, "",
+                     fmt::format("task {} is not on the array's grid (first {}, step {}); give "
+                                 "--shard K/N",
+                                 *task, *min, *step));
+  }
+  return parse_shard(fmt::format("{}/{}", (*task - *min) / *step + 1, *total),
+                     "SLURM_ARRAY_TASK_ID");
 }
 
 // Whole baseline groups are dealt out, heaviest first, each to the lightest shard, so that a

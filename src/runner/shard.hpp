@@ -19,7 +19,8 @@ struct Shard {
 // "K/N" with 1 <= K <= N; throws InputError naming `source` otherwise.
 Shard parse_shard(const std::string& text, const std::string& source);
 
-// Inside a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN).
+// Inside a Slurm job array (SLURM_ARRAY_TASK_ID, _COUNT, _MIN and _STEP: --array=0-20:10 runs
+// tasks 0, 10 and 20 as shards 1/3, 2/3 and 3/3).
 std::optional<Shard> shard_from_slurm();
 
 std::vector<const Case*> shard_cases(const std::vector<const Case*>& cases, const Shard& shard);

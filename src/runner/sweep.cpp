@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -22,7 +23,9 @@
 #include "runner/case_runner.hpp"
 #include "runner/probes.hpp"
 #include "runner/results_file.hpp"
+#include "runner/run_folder.hpp"
 #include "runner/shard.hpp"
+#include "runner/signals.hpp"
 #include "runner/sweep_runner.hpp"
 
 namespace attnbench {
@@ -72,6 +75,7 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.command_line = options.command_line, c.mode = options.mode;
   c.seed = cases.empty() ? 0 : cases.front()->measurement.seed;
   c.build_type = ATTNBENCH_BUILD_TYPE;
+  c.files = experiment.files;
   c.load_average_start = load_averages();
   if (options.mode == RunMode::kPerf || options.mode == RunMode::kAll) {
     c.probes = run_probes(ProbeOptions{c.threads, options.reprobe, c.onednn_version}, env);
@@ -87,26 +91,22 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   return c;
 }
 
-std::string default_out_dir(const Experiment& experiment) {
-  return fmt::format("results/{}/{}", experiment.name, utc_folder_stamp());
-}
-
 }  // namespace
 
 namespace {
 
-std::atomic<bool> interrupted{false};
-
-// The first Ctrl-C lets the running case finish and its record be written; a second one stops
-// at once (the default action).
-void on_interrupt(int) {
-  interrupted = true;
-  std::signal(SIGINT, SIG_DFL);
-}
-
-// The results of the run being resumed, read once.
+// The results of the run being resumed, read once; nothing for a folder that holds no record
+// yet (a run stopped before its context was written), which the run starts afresh.
 std::optional<RunResults> previous_results(const SweepOptions& options) {
   if (!options.resume) return std::nullopt;
+  if (options.out_dir) {
+    throw InputError(SourceLocation{"--out", 0, 0}, "",
+                     "--resume continues in the run's own folder; leave out --out");
+  }
+  if (!std::filesystem::is_directory(*options.resume)) {
+    throw InputError(SourceLocation{*options.resume, 0, 0}, "", "cannot resume: not a run folder");
+  }
+  if (holds_no_record(*options.resume)) return std::nullopt;
   const std::string path = *options.resume + "/results.jsonl";
   try {
     return read_results(path);
@@ -134,6 +134,24 @@ std::optional<Shard> choose_shard(const SweepOptions& options,
   return own;
 }
 
+// A resumed run must read the files its first part read: same roles, sizes and contents.
+void refuse_changed_files(const std::vector<InputFile>& then, const std::vector<InputFile>& now,
+                          const std::string& dir) {
+  for (const InputFile& before : then) {
+    const auto same_role = [&](const InputFile& f) { return f.role == before.role; };
+    const auto it = std::find_if(now.begin(), now.end(), same_role);
+    if (it != now.end() && *it == before) continue;
+    throw InputError(
+        SourceLocation{before.path, 0, 0}, "",
+        it == now.end()
+            ? fmt::format("cannot resume {}: the config no longer reads its {}", dir, before.role)
+            : fmt::format("cannot resume {}: {} changed since that run started ({} bytes, sha256 "
+                          "{} then; {} bytes, sha256 {} now)",
+                          dir, before.role, before.bytes, before.sha256.substr(0, 12), it->bytes,
+                          it->sha256.substr(0, 12)));
+  }
+}
+
 // Opens (or reopens, for --resume) the results file; returns the context to run under and the
 // ids already recorded.
 RunContext open_results(const Experiment& experiment, const SweepOptions& options,
@@ -150,12 +168,19 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
               "started (hash {} then, {} now)",
               dir, previous->context.config_hash, experiment.config_hash));
     }
+    refuse_changed_files(previous->context.files, experiment.files, dir);
+    if (previous->context.mode != options.mode) {
+      throw InputError(SourceLocation{"--mode", 0, 0}, "",
+                       fmt::format("cannot resume {}: it runs in mode {}, not {}", dir,
+                                   to_string(previous->context.mode), to_string(options.mode)));
+    }
     truncate_torn_line(path);
     for (const CaseRecord& r : previous->cases) done.insert(r.id());
-    spdlog::info("resuming {}: {} of {} cases already recorded", dir, done.size(), cases.size());
+    std::size_t mine = 0;
+    for (const Case* c : cases) mine += done.count(c->id());
+    spdlog::info("resuming {}: {} of {} cases already recorded", dir, mine, cases.size());
     return previous->context;
   }
-  std::filesystem::create_directories(dir);
   RunContext context = make_context(experiment, options, cases);
   context.shard = started.shard;
   context.shard_cases = started.shard_cases;
@@ -164,14 +189,37 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
   return context;
 }
 
-int finish(const std::string& dir, bool was_interrupted) {
+// stdout may be a closed pipe (`run ... | head`): the records and views are safe on disk, so a
+// failed write of the summary is not an error of the run.
+void print_summary(const std::string& text) {
+  try {
+    fmt::print("{}", text);
+    std::fflush(stdout);
+  } catch (const std::system_error&) {
+  }
+}
+
+// The command that finishes the run: the real config and its overrides, quoted for a shell.
+std::string resume_hint(const Experiment& experiment, RunMode mode, const std::string& dir) {
+  const auto quote = [](const std::string& text) {
+    std::string quoted = "'";
+    for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+  };
+  std::string hint = "attnbench run " + quote(experiment.config_path);
+  for (const Override& o : experiment.overrides) hint += " --set " + quote(o.path + "=" + o.text);
+  if (mode != RunMode::kAll) hint += fmt::format(" --mode {}", to_string(mode));
+  return hint + " --resume " + quote(dir);
+}
+
+int finish(const Experiment& experiment, RunMode mode, const std::string& dir, int signal) {
   ResultsFile(dir + "/results.jsonl")
       .append_line(Json{
           {"type", "end"}, {"finished_utc", utc_timestamp()}, {"load_average", load_averages()}}
                        .dump());
   const RunResults results = read_results(dir + "/results.jsonl");
   write_reports(results, dir, all_formats());
-  fmt::print("{}", render_markdown(case_table(results)));
+  std::string summary = render_markdown(case_table(results));
   std::map<CaseStatus, int> counts;
   for (const CaseRecord& r : results.cases) {
     if (!r.is_baseline) ++counts[r.status];
@@ -182,10 +230,12 @@ int finish(const std::string& dir, bool was_interrupted) {
       parts.push_back(fmt::format("{} {}", counts[status], to_string(status)));
     }
   }
-  fmt::print("\n{}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "), dir);
-  if (was_interrupted) {
-    spdlog::warn("interrupted: finish with `attnbench run CONFIG --resume {}`", dir);
-    return 130;
+  summary += fmt::format("\n{}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "), dir);
+  print_summary(summary);
+  if (signal != 0) {
+    spdlog::warn("stopped by {}: finish with `{}`", strsignal(signal),
+                 resume_hint(experiment, mode, dir));
+    return 128 + signal;
   }
   return counts[CaseStatus::kFailed] + counts[CaseStatus::kError] > 0 ? 1 : 0;
 }
@@ -198,12 +248,14 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   const std::optional<Shard> shard = choose_shard(options, previous);
   const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
   if (options.mode == RunMode::kList) {
-    for (const Case* c : cases) fmt::print("{}\n", c->id());
+    std::string ids;
+    for (const Case* c : cases) ids += c->id() + "\n";
+    print_summary(ids);
     return 0;
   }
-  const std::string dir = options.resume            ? *options.resume
-                          : options.out_dir.empty() ? default_out_dir(experiment)
-                                                    : options.out_dir;
+  const SignalScope signals;
+  const std::string dir =
+      options.resume ? *options.resume : create_run_folder(options.out_dir, experiment.name);
   std::set<std::string> done;
   RunContext started;
   started.experiment_cases = static_cast<std::int64_t>(all.size());
@@ -215,13 +267,10 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
                                  .perf = options.mode != RunMode::kCheck,
                                  .memory_limit = options.memory_limit,
                                  .gemm_gflops = context.gemm_gflops};
-  interrupted = false;
-  const auto previous_handler = std::signal(SIGINT, on_interrupt);
   SweepRunner runner(cases, case_options, file,
-                     previous ? previous->cases : std::vector<CaseRecord>{});
-  runner.run(interrupted);
-  std::signal(SIGINT, previous_handler);
-  return finish(dir, interrupted);
+                     previous ? previous->cases : std::vector<CaseRecord>{}, options.mode);
+  if (!runner.run(stop_requested())) return 1;  // the results folder disappeared
+  return finish(experiment, options.mode, dir, stop_signal());
 }
 
 }  // namespace attnbench

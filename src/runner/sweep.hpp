@@ -12,7 +12,7 @@ namespace attnbench {
 
 struct SweepOptions {
   RunMode mode = RunMode::kAll;
-  std::string out_dir;                 // empty: results/<experiment>/<UTC time>
+  std::optional<std::string> out_dir;  // none: results/<experiment>/<UTC time>; must not exist
   std::optional<std::string> case_id;  // parsed into a CaseKey; matches on the key
   std::optional<std::string> resume;   // a run folder: skip its recorded cases, append the rest
   // "K/N"; by default a resumed run's own share, else inside a Slurm array the task's share.
@@ -22,8 +22,10 @@ struct SweepOptions {
   std::string command_line;
 };
 
-// Returns the exit code: 0 when every case passed or was skipped, 1 otherwise, 130 when Ctrl-C
-// stopped it (after the running case's record was written).
+// Returns the exit code: 0 when every case passed or was skipped, 1 otherwise (or when the
+// results folder disappeared mid-run), 130 when Ctrl-C stopped it (after the running case's
+// record was written), 128 + the signal when SIGTERM or SIGHUP stopped it (the running case
+// discarded).
 int run_sweep(const Experiment& experiment, const SweepOptions& options);
 
 }  // namespace attnbench

@@ -9,6 +9,7 @@
 
 #include "runner/baseline.hpp"
 #include "runner/cell_runner.hpp"
+#include "runner/signals.hpp"
 
 namespace attnbench {
 
@@ -56,24 +57,33 @@ class Progress {
 }  // namespace
 
 SweepRunner::SweepRunner(std::vector<const Case*> cases, const CaseOptions& options,
-                         ResultsFile& file, const std::vector<CaseRecord>& previous)
-    : cases_(std::move(cases)), options_(options), file_(file) {
+                         ResultsFile& file, const std::vector<CaseRecord>& previous, RunMode mode)
+    : cases_(std::move(cases)), options_(options), file_(file), mode_(mode) {
   for (const CaseRecord& r : previous) note(r);
   for (const Case* c : cases_) cells_[cell_key(c->key)].push_back(c);
 }
 
-void SweepRunner::run(const std::atomic<bool>& stop) {
+bool SweepRunner::run(const std::atomic<bool>& stop) {
   const Progress progress(cases_.size());
   for (std::size_t i = 0; i < cases_.size() && !stop; ++i) {
     const Case& c = *cases_[i];
     if (done_.count(c.id())) continue;
+    if (!file_.still_there()) {
+      spdlog::error("{} was deleted or moved: the sweep stops here", file_.path());
+      return false;
+    }
     progress.starting(i, c.id());
     std::vector<const Case*> cell;
     for (const Case* sibling : cells_.at(cell_key(c.key))) {
       if (!done_.count(sibling->id())) cell.push_back(sibling);
     }
-    run_cell_now(cell, i);
+    try {
+      run_cell_now(cell, i);
+    } catch (const CaseAborted&) {
+      spdlog::warn("{}: discarded (stopped by a signal)", c.id());
+    }
   }
+  return true;
 }
 
 void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t position) {
@@ -83,6 +93,7 @@ void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t
   const Progress progress(cases_.size());
   for (std::size_t i = 0; i < cell.size(); ++i) {
     attach(*cell[i], records[i]);
+    records[i].mode = mode_;
     file_.append_line(to_json(records[i]).dump());
     progress.finished(position + i, records[i]);
   }
@@ -148,6 +159,7 @@ const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
     record = run_cell(std::span(&one, 1), options_).front();
   }
   record.is_baseline = true;
+  record.mode = mode_;
   file_.append_line(to_json(record).dump());
   Progress(cases_.size()).finished(0, record);
   note(record);

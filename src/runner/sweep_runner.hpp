@@ -17,11 +17,14 @@ namespace attnbench {
 class SweepRunner {
  public:
   // `previous`: the records of the run being resumed (their ids are done, their timings reused).
+  // `mode` is written into every record.
   SweepRunner(std::vector<const Case*> cases, const CaseOptions& options, ResultsFile& file,
-              const std::vector<CaseRecord>& previous);
+              const std::vector<CaseRecord>& previous, RunMode mode);
 
-  // Runs every case not yet recorded; stops between cells once `stop` is set.
-  void run(const std::atomic<bool>& stop);
+  // Runs every case not yet recorded; stops between cells once `stop` is set, and discards a
+  // cell that SIGTERM or SIGHUP interrupted (CaseAborted). False when the results file was
+  // deleted or moved away mid-run: the sweep stops before the next cell.
+  bool run(const std::atomic<bool>& stop);
 
  private:
   void run_cell_now(const std::vector<const Case*>& cell, std::size_t position);
@@ -36,6 +39,7 @@ class SweepRunner {
   std::map<std::string, CaseRecord> timed_;                // by id: for baselines
   std::map<std::string, std::vector<const Case*>> cells_;  // cell key -> its cases
   std::map<std::string, std::string> untimed_;             // by id: why a record has no latency
+  RunMode mode_;
 };
 
 }  // namespace attnbench

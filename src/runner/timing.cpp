@@ -1,5 +1,7 @@
 #include "runner/timing.hpp"
 
+#include "runner/signals.hpp"
+
 #include <chrono>
 #include <numeric>
 
@@ -24,12 +26,14 @@ TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors
                              std::span<float* const> outs, const Measurement& m) {
   using Clock = std::chrono::steady_clock;
   for (int w = 0; w < m.warmup; ++w) {
+    abort_case_if_stopping();
     for (std::size_t i = 0; i < executors.size(); ++i) executors[i]->run(inputs, outs[i]);
   }
   TimedRounds result;
   result.samples.resize(executors.size());
   const CpuTimes start = read_cpu_times();
   for (int round = 0; round < m.max_repetitions && !enough(result.samples, m); ++round) {
+    abort_case_if_stopping();  // SIGTERM, SIGHUP: discard the cell at a repetition boundary
     for (std::size_t i = 0; i < executors.size(); ++i) {
       const auto begin = Clock::now();
       executors[i]->run(inputs, outs[i]);

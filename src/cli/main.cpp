@@ -157,6 +157,16 @@ int main(int argc, char** argv) {
   app.add_option("--plugin", args.plugins,
                  "load a pattern plugin (a .so built with find_package(attnbench)); repeatable, "
                  "before or after the command");
+  // CLI11 would say "A subcommand is required" for a misspelt command.
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands({}).size() > 0) {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known |= sub->get_name() == argv[1];
+    if (!known) {
+      fmt::print(stderr, "{}\n",
+                 printable(fmt::format("unknown command '{}' (see attnbench --help)", argv[1])));
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -177,8 +177,19 @@ std::string read_name(const YamlSource& src, const YAML::Node& root, const std::
 }
 
 YAML::Node parse_document(const std::string& text, const YamlSource& src) {
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(nul), '\n');
+    throw InputError(SourceLocation{src.file(), static_cast<int>(line), 0}, "",
+                     "a NUL byte: this is not a YAML text file");
+  }
   try {
-    YAML::Node root = YAML::Load(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      throw InputError(
+          SourceLocation{src.file(), 0, 0}, "",
+          fmt::format("{} YAML documents (separated by ---); a config is one", documents.size()));
+    }
+    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
     if (!root.IsDefined() || root.IsNull()) {
       throw InputError(SourceLocation{src.file(), 0, 0}, "", "the config is empty");
     }
@@ -223,6 +234,10 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
 
 Experiment load_experiment(const std::string& path, const std::vector<Override>& overrides,
                            std::size_t max_cases) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InputError(SourceLocation{path, 0, 0}, "", "a folder, not a config file");
+  }
   std::ifstream file(path);
   if (!file) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open the config file");
   std::stringstream text;

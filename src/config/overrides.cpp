@@ -68,6 +68,11 @@ void apply_override(YAML::Node root, const Override& o, const YamlSource& source
     node.reset(next);
   }
   if (node.IsSequence()) source.fail(node, o.path, "replace the whole list or one named key");
+  if (!node.IsMap() && node.IsDefined() && !node.IsNull()) {
+    source.fail(node, o.path,
+                fmt::format("cannot set '{}' inside {}: it is a plain value", parts.back(),
+                            walked.empty() ? "the document" : "'" + walked + "'"));
+  }
   node[parts.back()] = parse_value(o, source);
 }
 

@@ -45,8 +45,9 @@ void YamlSource::fail(const YAML::Node& node, const std::string& key,
   throw InputError(locate(node, key), key, message);
 }
 
+// "?" marks a plain scalar, "!" a quoted one; an explicit tag (!!str 64) is not a plain number.
 static bool is_plain_scalar(const YAML::Node& node) {
-  return node.IsScalar() && node.Tag() != "!";  // "!" marks a quoted scalar
+  return node.IsScalar() && (node.Tag() == "?" || node.Tag().empty());
 }
 
 Index YamlSource::read_int(const YAML::Node& node, const std::string& key, Index min,
@@ -214,6 +215,9 @@ std::string describe_node(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a mapping";
   if (node.Tag() == "!") return fmt::format("the string \"{}\"", node.Scalar());
+  if (node.Tag() != "?" && !node.Tag().empty()) {
+    return fmt::format("'{}' tagged {}", node.Scalar(), node.Tag());
+  }
   return fmt::format("'{}'", node.Scalar());
 }
 

@@ -21,7 +21,10 @@ patterns:
   - {name: sliding_window, sweep: {radius: [16, 64]}}
 YAML
 expected=$("$bin" run "$work/chaos.yaml" --mode list | sort)
-recorded() { grep -o '"id":"[^"]*"' "$1/results.jsonl" 2>/dev/null | sed 's/"id":"//; s/"$//' | sort; }
+recorded() {  # the case ids, baselines excluded
+  grep '"type":"case"' "$1/results.jsonl" 2>/dev/null | grep -v '"role":"baseline"' |
+    grep -o '"id":"[^"]*"' | sed 's/"id":"//; s/"$//' | sort
+}
 deadline=$(($(date +%s) + 80))
 round=0
 signals=(INT TERM HUP KILL)

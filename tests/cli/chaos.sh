@@ -22,8 +22,8 @@ patterns:
 YAML
 expected=$("$bin" run "$work/chaos.yaml" --mode list | sort)
 recorded() {  # the case ids, baselines excluded
-  grep '"type":"case"' "$1/results.jsonl" 2>/dev/null | grep -v '"role":"baseline"' |
-    grep -o '"id":"[^"]*"' | sed 's/"id":"//; s/"$//' | sort
+  grep -v '"role":"baseline"' "$1/results.jsonl" 2>/dev/null |
+    sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort
 }
 deadline=$(($(date +%s) + 80))
 round=0
@@ -56,7 +56,8 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   fi
   "$bin" run "$work/chaos.yaml" --resume "$dir" >/dev/null 2>"$work/resume.err" ||
     fail "resume failed: $(tail -3 "$work/resume.err")"
-  [ "$(recorded "$dir")" = "$expected" ] || fail "the resumed records are not every case exactly once"
+  [ "$(recorded "$dir")" = "$expected" ] ||
+    fail "the resumed records are not every case exactly once: $(diff <(recorded "$dir") <(echo "$expected") | head -5)"
   "$bin" report "$dir" >/dev/null 2>"$work/report.err" || fail "report failed: $(cat "$work/report.err")"
   rm -rf "$dir"
 done

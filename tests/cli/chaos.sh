@@ -2,7 +2,7 @@
 # Chaos: short sweeps stopped by SIGINT, SIGTERM, SIGHUP or SIGKILL at random points (the probe
 # included); every folder left behind resumes to exactly-once records that `report` reads. SIGTERM
 # and SIGHUP stop within 5 s with 128 + the signal and print the resume hint with the real config
-# path; SIGINT finishes the running case and exits 130. At most ~90 s.
+# path; SIGINT finishes the running case and exits 130. About 70 s.
 set -u
 bin=$(realpath "$1")
 work=$(mktemp -d)
@@ -25,7 +25,7 @@ recorded() {  # the case ids, baselines excluded
   grep -v '"role":"baseline"' "$1/results.jsonl" 2>/dev/null |
     sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort
 }
-deadline=$(($(date +%s) + 80))
+deadline=$(($(date +%s) + 60))  # rounds start for 60 s; the last one may take a while under ASan
 round=0
 signals=(INT TERM HUP KILL)
 while [ "$(date +%s)" -lt "$deadline" ]; do

@@ -94,18 +94,19 @@ void fill_work_figures(CaseRecord& r, const LayoutStats& stats) {
 }  // namespace
 
 AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Tensors& in,
-                             const std::vector<float>& out, Index check_rows) {
+                             const void* out, Index check_rows, std::optional<double> tolerance) {
   AccuracyFigures a;
   double max_ref = 0;
   const std::vector<Index> rows = sample_rows(p.q_len, check_rows);
   for (Index b = 0; b < p.batch; ++b) {
     for (Index h = 0; h < p.heads; ++h) {
       const std::vector<double> ref = reference_rows(pattern, p, in, b, h, rows);
-      const float* got = out.data() + q_offset(p, b, h);
+      const std::size_t got = q_offset(p, b, h);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         for (Index c = 0; c < p.head_dim; ++c) {
           const double expected = ref[i * static_cast<std::size_t>(p.head_dim) + c];
-          const double actual = got[rows[i] * p.head_dim + c];
+          const auto at = got + static_cast<std::size_t>(rows[i] * p.head_dim + c);
+          const double actual = output_value(out, p.dtype, at);
           const double error = std::isfinite(actual) ? std::abs(actual - expected) : INFINITY;
           a.max_abs_err = std::max(a.max_abs_err, error);
           max_ref = std::max(max_ref, std::abs(expected));
@@ -115,13 +116,16 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
     }
   }
   a.max_rel_err = max_ref > 0 ? a.max_abs_err / max_ref : a.max_abs_err;
+  a.tolerance = tolerance_for(p.dtype, tolerance, max_ref);
   return a;
 }
 
 Tensors case_inputs(const Case& c, const Problem& problem) {
   if (c.measurement.inputs_q.empty()) return random_inputs(problem, c.measurement.seed);
-  return Tensors{read_npy(c.measurement.inputs_q).floats, read_npy(c.measurement.inputs_k).floats,
-                 read_npy(c.measurement.inputs_v).floats};
+  Tensors t{read_npy(c.measurement.inputs_q).floats, read_npy(c.measurement.inputs_k).floats,
+            read_npy(c.measurement.inputs_v).floats};
+  round_inputs(t, problem.dtype);
+  return t;
 }
 
 PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,

@@ -185,9 +185,9 @@ Verdict check_executors_in(const PatternInstance& inst, DataType dtype) {
         if (!(error <= tolerance)) {
           const auto row = static_cast<Index>(i) / problem.head_dim;
           return fail(fmt::format(
-              "{}: {} executor in {}, head {} query row {}: output {} differs from the reference "
+              "{}: {} executor, head {} query row {}: {} output {} differs from the reference "
               "{} by {:.3g} (tolerance {:.1e})",
-              inst.label, to_string(executor), to_string(dtype), h, row, got, ref[i], error,
+              inst.label, to_string(executor), h, row, to_string(dtype), got, ref[i], error,
               tolerance));
         }
       }

@@ -15,6 +15,8 @@
 #include "exec/reference.hpp"
 #include "measure/machine_probes.hpp"
 #include "pattern_cases.hpp"
+#include "report/table.hpp"
+#include "report/views.hpp"
 #include "runner/case_runner.hpp"
 #include "runner/sweep.hpp"
 
@@ -136,6 +138,21 @@ TEST(Bf16, ARunRecordsTheDtypeItsToleranceAndWhetherItWasEmulated) {
       EXPECT_TRUE(r.peak_fraction);
     }
   }
+}
+
+TEST(Bf16, TheViewsNameTheDtypeAndMarkEmulatedRuns) {
+  const Experiment e = load_experiment_text(kConfig, "bf16.yaml", {});
+  RunResults run;
+  for (const Case& c : e.cases) {
+    CaseRecord r = describe_case(c);
+    r.status = CaseStatus::kPassed;
+    r.latency_ms = LatencyMs{1, 1, 1, 1, 0, 1};
+    r.emulated = c.key.dtype == DataType::kBf16;
+    run.cases.push_back(r);
+  }
+  const std::string table = render_markdown(comparison_table(run));
+  EXPECT_NE(table.find("bf16 (emulated)"), std::string::npos) << table;
+  EXPECT_EQ(comparison_table(run).rows.size(), 2u);  // one cell per dtype
 }
 
 }  // namespace

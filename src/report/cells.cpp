@@ -43,7 +43,7 @@ std::string pattern_label(const CaseRecord& r) {
 }
 
 std::string dtype_suffix(const CaseRecord& r) {
-  if (r.key.dtype == DataType::kF32) return r.emulated ? " (emulated)" : "";
+  if (r.key.dtype == DataType::kF32) return "";
   return fmt::format(" {}{}", to_string(r.key.dtype), r.emulated ? " (emulated)" : "");
 }
 

@@ -41,6 +41,8 @@ CaseKey changed(const CaseKey& key, const AxisDecl& axis) {
         using Value = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<Value, ExecutorKind>) {
           value = value == ExecutorKind::kSparse ? ExecutorKind::kDense : ExecutorKind::kSparse;
+        } else if constexpr (std::is_same_v<Value, DataType>) {
+          value = value == DataType::kF32 ? DataType::kBf16 : DataType::kF32;
         } else if constexpr (std::is_same_v<Value, Index>) {
           value *= 2;
         } else {
@@ -63,7 +65,7 @@ CaseRecord record_of(const CaseKey& key) {
 
 TEST(CaseKey, EveryAxisChangesTheIdRoundTripsAndSeparatesCells) {
   const CaseKey base = sample_key();
-  ASSERT_EQ(case_axes().size(), 11u) << "a new axis: extend the sample key if it needs a value";
+  ASSERT_EQ(case_axes().size(), 12u) << "a new axis: extend the sample key if it needs a value";
   for (const AxisDecl& axis : case_axes()) {
     SCOPED_TRACE(std::string(axis.name));
     const CaseKey other = changed(base, axis);

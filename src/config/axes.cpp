@@ -36,11 +36,30 @@ std::vector<ExecutorKind> read_executors(const YamlSource& src, const YAML::Node
   return result;
 }
 
+std::vector<DataType> read_dtypes(const YamlSource& src, const YAML::Node& node,
+                                  const std::string& key) {
+  auto read_one = [&](const YAML::Node& item, const std::string& item_key) {
+    return *parse_dtype(src.read_choice(item, item_key, dtype_names()));
+  };
+  if (!node.IsSequence()) return {read_one(node, key)};
+  if (node.size() == 0) src.fail(node, key, "expected a value or a non-empty list");
+  std::vector<DataType> result;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string item_key = join_key(key, std::to_string(i));
+    const DataType dtype = read_one(node[i], item_key);
+    if (std::find(result.begin(), result.end(), dtype) != result.end()) {
+      src.fail(node[i], item_key, fmt::format("dtype {} is listed twice", to_string(dtype)));
+    }
+    result.push_back(dtype);
+  }
+  return result;
+}
+
 }  // namespace
 
 const std::vector<std::string>& axis_keys() {
-  static const std::vector<std::string> keys = {"shape",    "seq_len", "kv_len",  "block_q",
-                                                "block_kv", "threads", "executor"};
+  static const std::vector<std::string> keys = {"shape",    "seq_len", "kv_len",   "block_q",
+                                                "block_kv", "threads", "executor", "dtype"};
   return keys;
 }
 
@@ -63,6 +82,7 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   read_axis(src, map, "threads", join_key(prefix, "threads"), 1, 1024, axes.threads);
   if (map["executor"])
     axes.executor = read_executors(src, map["executor"], join_key(prefix, "executor"));
+  if (map["dtype"]) axes.dtype = read_dtypes(src, map["dtype"], join_key(prefix, "dtype"));
   return axes;
 }
 
@@ -75,11 +95,13 @@ std::vector<CaseKey> axis_product(const Axes& a) {
                                                &a.heads,   &a.kv_heads, &a.head_dim,
                                                &a.block_q, &a.block_kv, &a.threads};
   std::vector<CaseKey> points;
-  std::vector<std::size_t> at(lists.size() + 1, 0);  // an odometer; the last digit: executor
+  // An odometer; the last two digits: dtype, then executor (fastest, so a cell's executors meet).
+  std::vector<std::size_t> at(lists.size() + 2, 0);
   auto size_of = [&](std::size_t i) {
-    return i < lists.size() ? lists[i]->size() : a.executor.size();
+    if (i < lists.size()) return lists[i]->size();
+    return i == lists.size() ? a.dtype.size() : a.executor.size();
   };
-  for (std::size_t i = 0; i <= lists.size(); ++i) {
+  for (std::size_t i = 0; i < at.size(); ++i) {
     if (size_of(i) == 0) return points;
   }
   while (true) {
@@ -94,7 +116,8 @@ std::vector<CaseKey> axis_product(const Axes& a) {
                              .block_q = v(6),
                              .block_kv = v(7),
                              .executor = a.executor[at.back()],
-                             .threads = v(8)});
+                             .threads = v(8),
+                             .dtype = a.dtype[at[lists.size()]]});
     std::size_t digit = at.size();
     while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
     if (digit == 0) return points;

@@ -1,5 +1,5 @@
-// The sweep axes of an experiment (shape, lengths, tiles, threads, executor). Given at the top
-// level, they may be overridden per pattern entry, so that one config can hold cells of
+// The sweep axes of an experiment (shape, lengths, tiles, threads, executor, dtype). Given at the
+// top level, they may be overridden per pattern entry, so that one config can hold cells of
 // different shapes (configs/perf.yaml does).
 #pragma once
 
@@ -16,6 +16,7 @@ struct Axes {
   IndexList seq_len = {}, kv_len = {0};                                 // kv_len 0: = seq_len
   IndexList block_q = {64}, block_kv = {64}, threads = {1};
   std::vector<ExecutorKind> executor = {ExecutorKind::kSparse};
+  std::vector<DataType> dtype = {DataType::kF32};
   YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 

@@ -157,32 +157,50 @@ Verdict check_closed_form(const PatternInstance& inst) {
   return verdict;
 }
 
-// Both executors against the reference, on every row, with GQA (2 key heads) and ragged tiles.
-Verdict check_executors(const PatternInstance& inst) {
+// Both executors against the reference, on every row, with GQA (2 key heads) and ragged tiles,
+// in f32 and (where oneDNN has bf16 kernels) in bf16, each at its default tolerance.
+Verdict check_executors_in(const PatternInstance& inst, DataType dtype) {
   const Pattern& p = *inst.pattern;
   const Geometry& g = p.geometry();
-  const Problem problem{1, g.heads, 2, g.q_len, g.kv_len, 32, 2};
+  const Problem problem{1, g.heads, 2, g.q_len, g.kv_len, 32, 2, dtype};
   const Tensors in = random_inputs(problem, 11);
   const BlockLayout layout = build_layout(p, {g.q_len, g.kv_len, 16, 24}, 2);
   const std::vector<Index> rows = sample_rows(g.q_len, g.q_len);
-  constexpr double kTolerance = 1e-4;
+  std::vector<std::vector<double>> refs;
+  double max_ref = 0;
+  for (Index h = 0; h < g.heads; ++h) {
+    refs.push_back(reference_rows(p, problem, in, 0, h, rows));
+    for (double value : refs.back()) max_ref = std::max(max_ref, std::abs(value));
+  }
+  const double tolerance = default_tolerance(dtype, max_ref);
   for (const ExecutorKind executor : kAllExecutors) {
-    std::vector<float> out(problem.q_elements(), NAN);
+    std::vector<float> out(problem.q_elements(), NAN);  // room for O in f32 or bf16
     make_executor(executor, problem, layout)->run(in, out.data());
     for (Index h = 0; h < g.heads; ++h) {
-      const std::vector<double> ref = reference_rows(p, problem, in, 0, h, rows);
-      const float* got = out.data() + q_offset(problem, 0, h);
+      const std::vector<double>& ref = refs[static_cast<std::size_t>(h)];
+      const std::size_t base = q_offset(problem, 0, h);
       for (std::size_t i = 0; i < ref.size(); ++i) {
-        const double error = std::isfinite(got[i]) ? std::abs(got[i] - ref[i]) : INFINITY;
-        if (!(error <= kTolerance)) {
+        const double got = output_value(out.data(), dtype, base + i);
+        const double error = std::isfinite(got) ? std::abs(got - ref[i]) : INFINITY;
+        if (!(error <= tolerance)) {
           const auto row = static_cast<Index>(i) / problem.head_dim;
           return fail(fmt::format(
-              "{}: {} executor, head {} query row {}: output {} differs from the reference {} by "
-              "{:.3g} (tolerance {:.0e})",
-              inst.label, to_string(executor), h, row, got[i], ref[i], error, kTolerance));
+              "{}: {} executor, head {} query row {}: {} output {} differs from the reference "
+              "{} by {:.3g} (tolerance {:.1e})",
+              inst.label, to_string(executor), h, row, to_string(dtype), got, ref[i], error,
+              tolerance));
         }
       }
     }
+  }
+  return {};
+}
+
+Verdict check_executors(const PatternInstance& inst) {
+  for (const DataType dtype : kAllDataTypes) {
+    if (dtype == DataType::kBf16 && !bf16_available()) continue;
+    Verdict verdict = check_executors_in(inst, dtype);
+    if (verdict.failure) return verdict;
   }
   return {};
 }
@@ -197,7 +215,7 @@ const std::vector<Check>& all_checks() {
       {"layout", "tile layouts (8, 13, 64) expanded back against allows, pair counts",
        check_layout},
       {"closed_form", "closed_form_pairs against the counted pairs", check_closed_form},
-      {"executors", "dense and sparse executors against the double-precision reference",
+      {"executors", "dense and sparse executors against the double-precision reference, f32+bf16",
        check_executors},
   };
   return checks;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/case_key.hpp"
@@ -36,8 +37,10 @@ struct Measurement {
   bool baseline = true;         // measure full attention beside it (config `baseline: full|none`)
   double baseline_max_s = 60;   // skip a baseline predicted to take longer
   std::uint64_t seed = 42;
-  double tolerance = 1e-4;  // max abs error against the reference for `check` to pass
-  Index check_rows = 64;    // query rows per (batch, head) the check compares
+  // Max abs error against the reference for `check` to pass; absent: the dtype's default
+  // (1e-4 for f32, 1e-2 x max|O_ref| for bf16: exec/dtype.hpp).
+  std::optional<double> tolerance;
+  Index check_rows = 64;  // query rows per (batch, head) the check compares
   // float32 .npy files of Q [batch, heads, q_len, d], K and V [batch, kv_heads, kv_len, d]
   // instead of seeded random inputs (real activations for content-dependent patterns).
   std::string inputs_q, inputs_k, inputs_v;

@@ -12,10 +12,11 @@ namespace attnbench {
 namespace {
 
 constexpr std::array<std::string_view, 2> kExecutorNames = {"dense", "sparse"};
+constexpr std::array<std::string_view, 2> kDataTypeNames = {"f32", "bf16"};
 
 // The declaration. Segment 0 is the pattern; segments 1-5 hold the fixed axes; optional axes
 // come last, each in a segment of its own.
-const std::array<AxisDecl, 11> kAxes = {{
+const std::array<AxisDecl, 12> kAxes = {{
     {"spec", "", 0, true, &CaseKey::spec},
     {"batch", "b", 1, false, &CaseKey::batch},
     {"heads", "h", 1, true, &CaseKey::heads},
@@ -27,6 +28,7 @@ const std::array<AxisDecl, 11> kAxes = {{
     {"block_kv", "bkv", 3, true, &CaseKey::block_kv},
     {"executor", "", 4, false, &CaseKey::executor},
     {"threads", "t", 5, false, &CaseKey::threads},
+    {"dtype", "", kOptionalSegment, false, &CaseKey::dtype, "f32"},
 }};
 constexpr int kFixedSegments = 6;
 
@@ -110,13 +112,27 @@ std::optional<ExecutorKind> parse_executor(std::string_view text) {
 
 std::vector<std::string> executor_names() { return {kExecutorNames.begin(), kExecutorNames.end()}; }
 
+std::string_view to_string(DataType dtype) {
+  return kDataTypeNames[static_cast<std::size_t>(dtype)];
+}
+
+std::optional<DataType> parse_dtype(std::string_view text) {
+  for (DataType dtype : kAllDataTypes) {
+    if (to_string(dtype) == text) return dtype;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> dtype_names() { return {kDataTypeNames.begin(), kDataTypeNames.end()}; }
+
 std::span<const AxisDecl> case_axes() { return kAxes; }
 
 std::string axis_text(const CaseKey& key, const AxisDecl& axis) {
   return std::visit(
       [&](auto member) -> std::string {
         const auto& value = key.*member;
-        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, ExecutorKind>) {
+        using Value = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<Value, ExecutorKind> || std::is_same_v<Value, DataType>) {
           return std::string(to_string(value));
         } else {
           return fmt::format("{}", value);
@@ -137,6 +153,13 @@ void set_axis_text(CaseKey& key, const AxisDecl& axis, std::string_view text) {
                                                     fmt::join(kExecutorNames, ", ")));
           }
           value = *kind;
+        } else if constexpr (std::is_same_v<Value, DataType>) {
+          const std::optional<DataType> dtype = parse_dtype(text);
+          if (!dtype) {
+            throw std::invalid_argument(fmt::format("'{}' is not a dtype (known: {})", text,
+                                                    fmt::join(kDataTypeNames, ", ")));
+          }
+          value = *dtype;
         } else if constexpr (std::is_same_v<Value, Index>) {
           const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
           if (error != std::errc() || end != text.data() + text.size() || text.empty()) {

@@ -23,6 +23,14 @@ std::string_view to_string(ExecutorKind executor);
 std::optional<ExecutorKind> parse_executor(std::string_view text);
 std::vector<std::string> executor_names();
 
+// The type Q, K, V and O are stored and multiplied in: a closed set. Scores and softmax are f32
+// in both (src/exec/dtype.hpp). oneDNN 2.6 has no f16 matmul on CPUs, so there is no f16.
+enum class DataType { kF32, kBf16 };
+inline constexpr DataType kAllDataTypes[] = {DataType::kF32, DataType::kBf16};
+std::string_view to_string(DataType dtype);
+std::optional<DataType> parse_dtype(std::string_view text);
+std::vector<std::string> dtype_names();
+
 struct CaseKey {
   std::string spec;  // the pattern and its parameters, canonical (PatternSpec::text())
   Index batch = 1;
@@ -35,6 +43,7 @@ struct CaseKey {
   Index block_kv = 64;
   ExecutorKind executor = ExecutorKind::kSparse;
   Index threads = 1;
+  DataType dtype = DataType::kF32;
 
   bool operator==(const CaseKey&) const = default;
   // "spec/b1.h8.kvh8.d64/q1024.kv1024/bq64.bkv64/sparse/t2", then "/name=value" for each
@@ -42,7 +51,8 @@ struct CaseKey {
   std::string id() const;
 };
 
-using AxisMember = std::variant<std::string CaseKey::*, Index CaseKey::*, ExecutorKind CaseKey::*>;
+using AxisMember = std::variant<std::string CaseKey::*, Index CaseKey::*, ExecutorKind CaseKey::*,
+                                DataType CaseKey::*>;
 
 struct AxisDecl {
   std::string_view name;       // the record's field name

@@ -1,6 +1,7 @@
 // The dense executor: what most research code does. One oneDNN matmul for all of Q K^T, the
 // mask written into the n x n scores, oneDNN softmax, one matmul with V. Memory O(n^2); it
-// shows what a pattern costs when it saves nothing.
+// shows what a pattern costs when it saves nothing. In bf16, Q, K, V and O are bf16, the scores
+// and softmax f32, and the probabilities are converted to bf16 for the second GEMM.
 #include "exec/dense.hpp"
 
 #include <cmath>
@@ -48,14 +49,19 @@ DenseExecutor::DenseExecutor(const Problem& problem, const BlockLayout& layout)
   const Index b = problem.batch, kvh = problem.kv_heads, g = problem.group();
   const Index n = problem.q_len, m = problem.kv_len, d = problem.head_dim;
   // Heads are [kv_heads, group]: a 5-D matmul broadcasts each K/V head over its group.
-  const memory::desc q_md = f32_desc({b, kvh, g, n, d}, {kvh * g * n * d, g * n * d, n * d, d, 1});
-  const memory::desc kt_md = f32_desc({b, kvh, 1, d, m}, {kvh * m * d, m * d, m * d, 1, d});
-  const memory::desc s_md = f32_desc({b, kvh, g, n, m}, {kvh * g * n * m, g * n * m, n * m, m, 1});
-  const memory::desc v_md = f32_desc({b, kvh, 1, m, d}, {kvh * m * d, m * d, m * d, d, 1});
-  const memory::desc o_md = f32_desc({b, kvh, g, n, d}, {kvh * g * n * d, g * n * d, n * d, d, 1});
+  const DataType t = problem.dtype;
+  const memory::dims qo_strides = {kvh * g * n * d, g * n * d, n * d, d, 1};
+  const memory::dims s_strides = {kvh * g * n * m, g * n * m, n * m, m, 1};
+  const memory::desc q_md = typed_desc(t, {b, kvh, g, n, d}, qo_strides);
+  const memory::desc kt_md = typed_desc(t, {b, kvh, 1, d, m}, {kvh * m * d, m * d, m * d, 1, d});
+  const memory::desc s_md = f32_desc({b, kvh, g, n, m}, s_strides);
+  const memory::desc p_md = typed_desc(t, {b, kvh, g, n, m}, s_strides);
+  const memory::desc v_md = typed_desc(t, {b, kvh, 1, m, d}, {kvh * m * d, m * d, m * d, d, 1});
+  const memory::desc o_md = typed_desc(t, {b, kvh, g, n, d}, qo_strides);
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   const auto qk = matmul_desc(engine_, q_md, kt_md, s_md, scale, false);
-  const auto pv = matmul_desc(engine_, s_md, v_md, o_md, 1.0f, false);
+  const auto pv = matmul_desc(engine_, p_md, v_md, o_md, 1.0f, false);
+  if (t == DataType::kBf16) probabilities_.resize(scores_.size());
   const memory::desc rows_md = f32_desc({b * kvh * g * n, m}, {m, 1});
   const dnnl::softmax_forward::primitive_desc softmax(
       dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, rows_md, 1), engine_);
@@ -63,7 +69,8 @@ DenseExecutor::DenseExecutor(const Problem& problem, const BlockLayout& layout)
   pv_ = dnnl::matmul(pv);
   softmax_ = dnnl::softmax_forward(softmax);
   impl_ = impl_name(qk) + "+" + impl_name(softmax) + "+" + impl_name(pv);
-  q_md_ = q_md, kt_md_ = kt_md, s_md_ = s_md, v_md_ = v_md, o_md_ = o_md, rows_md_ = rows_md;
+  q_md_ = q_md, kt_md_ = kt_md, s_md_ = s_md, p_md_ = p_md, v_md_ = v_md, o_md_ = o_md,
+  rows_md_ = rows_md;
   for (int h = 0; h < layout.layout_heads; ++h) {
     std::vector<Index> empty;
     const std::vector<Index> counts = row_key_counts(layout, h);
@@ -74,19 +81,28 @@ DenseExecutor::DenseExecutor(const Problem& problem, const BlockLayout& layout)
   }
 }
 
-void DenseExecutor::run(const Tensors& in, float* out) {
-  auto wrap = [&](const memory::desc& md, const float* data) {
-    return memory(md, engine_, const_cast<float*>(data));
+void DenseExecutor::run(const Tensors& in, void* out) {
+  auto wrap = [&](const memory::desc& md, const void* data) {
+    return memory(md, engine_, const_cast<void*>(data));
   };
-  memory q = wrap(q_md_, in.q.data()), kt = wrap(kt_md_, in.k.data());
+  const InputData data = input_data(in, problem_.dtype);
+  memory q = wrap(q_md_, data.q), kt = wrap(kt_md_, data.k);
   memory s = wrap(s_md_, scores_.data()), rows = wrap(rows_md_, scores_.data());
-  memory v = wrap(v_md_, in.v.data()), o = wrap(o_md_, out);
+  memory v = wrap(v_md_, data.v), o = wrap(o_md_, out);
+  memory p = probabilities_.empty() ? s : wrap(p_md_, probabilities_.data());
   qk_.execute(stream_, {{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, kt}, {DNNL_ARG_DST, s}});
   apply_mask();
   softmax_.execute(stream_, {{DNNL_ARG_SRC, rows}, {DNNL_ARG_DST, rows}});
   zero_empty_rows();
-  pv_.execute(stream_, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, o}});
+  if (!probabilities_.empty()) convert_probabilities();
+  pv_.execute(stream_, {{DNNL_ARG_SRC, p}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, o}});
   stream_.wait();
+}
+
+void DenseExecutor::convert_probabilities() {
+  const auto count = static_cast<std::int64_t>(scores_.size());
+#pragma omp parallel for simd schedule(static)
+  for (std::int64_t i = 0; i < count; ++i) probabilities_[i] = to_bf16(scores_[i]);
 }
 
 void DenseExecutor::apply_mask() {

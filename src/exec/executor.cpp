@@ -10,13 +10,18 @@ namespace attnbench {
 
 std::size_t workspace_bytes(ExecutorKind executor, const Problem& p, const LayoutShape& shape) {
   switch (executor) {
-    case ExecutorKind::kDense:
-      return static_cast<std::size_t>(4 * p.batch * p.heads * p.q_len * p.kv_len);
+    case ExecutorKind::kDense: {
+      // f32 scores; for bf16 also the probabilities converted for the second GEMM.
+      const Index per_score = p.dtype == DataType::kBf16 ? 4 + 2 : 4;
+      return static_cast<std::size_t>(per_score * p.batch * p.heads * p.q_len * p.kv_len);
+    }
     case ExecutorKind::kSparse: {
-      // Per thread: the scores of one chunk, the running max and sum, the accumulator.
-      const Index per_thread =
-          shape.block_q * (std::max(kMaxChunkKeys, shape.block_kv) + 2 + p.head_dim);
-      return static_cast<std::size_t>(4 * per_thread * p.threads);
+      // Per thread: the scores of one chunk, the running max and sum, the accumulator (f32),
+      // and for bf16 the chunk's probabilities in bf16.
+      const Index keys = std::max(kMaxChunkKeys, shape.block_kv);
+      const Index per_thread = 4 * shape.block_q * (keys + 2 + p.head_dim) +
+                               (p.dtype == DataType::kBf16 ? 2 * shape.block_q * keys : 0);
+      return static_cast<std::size_t>(per_thread * p.threads);
     }
   }
   ATTNBENCH_CHECK(false && "an ExecutorKind without a workspace");

@@ -14,8 +14,9 @@ namespace attnbench {
 class Executor {
  public:
   virtual ~Executor() = default;
-  // Writes O [batch, heads, q_len, d]; rows with no allowed key get zeros.
-  virtual void run(const Tensors& inputs, float* out) = 0;
+  // Writes O [batch, heads, q_len, d] in the problem's dtype (f32 or bf16, q_elements() values);
+  // rows with no allowed key get zeros. Reads the inputs in that dtype (input_data).
+  virtual void run(const Tensors& inputs, void* out) = 0;
   // The oneDNN implementation(s) the executor dispatched to.
   virtual std::string impl() const = 0;
 };

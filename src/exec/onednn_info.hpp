@@ -12,6 +12,10 @@ namespace attnbench {
 // "2.6.3 (hash)".
 std::string onednn_version();
 
+// oneDNN's effective ISA: "avx512_core_bf16", "avx512_core_amx", "avx2", ... (bf16 is native from
+// avx512_core_bf16: exec/dtype.hpp).
+std::string onednn_isa();
+
 // "oneDNN error N: what" when `error` came from oneDNN; nothing otherwise.
 std::optional<std::string> onednn_error_text(const std::exception& error);
 

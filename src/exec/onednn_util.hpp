@@ -6,12 +6,21 @@
 
 #include <string>
 
+#include "core/case_key.hpp"
+
 namespace attnbench {
 
 using dnnl::memory;
 
 inline memory::desc f32_desc(const memory::dims& dims, const memory::dims& strides) {
   return memory::desc(dims, memory::data_type::f32, strides);
+}
+
+// A descriptor in the problem's dtype (Q, K, V, O and the probabilities the second GEMM reads).
+inline memory::desc typed_desc(DataType dtype, const memory::dims& dims,
+                               const memory::dims& strides) {
+  const auto type = dtype == DataType::kBf16 ? memory::data_type::bf16 : memory::data_type::f32;
+  return memory::desc(dims, type, strides);
 }
 
 // A matmul primitive descriptor; `scale` multiplies the product, `accumulate` adds it to dst.

@@ -14,10 +14,14 @@ struct SoftmaxState {
   std::int64_t head_dim;
 };
 
-// scores: rows x cols (row stride cols); on return they hold exp(score - new max).
-void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows, std::int64_t cols);
+// scores: rows x cols (row stride cols); on return they hold exp(score - new max), or, when
+// `probabilities` is given, that holds them in bf16 instead (what a bf16 second GEMM reads).
+void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows, std::int64_t cols,
+                           std::uint16_t* probabilities = nullptr);
 
 // out row = acc row / sum (zeros for a row that saw no key).
 void online_softmax_finish(SoftmaxState state, std::int64_t rows, float* out);
+// The same, written in bf16.
+void online_softmax_finish(SoftmaxState state, std::int64_t rows, std::uint16_t* out);
 
 }  // namespace attnbench

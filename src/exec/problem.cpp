@@ -31,7 +31,8 @@ Problem problem_of(const Case& c) {
                  .q_len = c.q_len,
                  .kv_len = c.kv_len,
                  .head_dim = k.head_dim,
-                 .threads = static_cast<int>(k.threads)};
+                 .threads = static_cast<int>(k.threads),
+                 .dtype = k.dtype};
 }
 
 ContentInputs content_inputs(const Problem& p, const Tensors& t) {
@@ -43,6 +44,7 @@ Tensors random_inputs(const Problem& problem, std::uint64_t seed) {
   fill_uniform(t.q, problem.q_elements(), splitmix64(seed * 3 + 0));
   fill_uniform(t.k, problem.kv_elements(), splitmix64(seed * 3 + 1));
   fill_uniform(t.v, problem.kv_elements(), splitmix64(seed * 3 + 2));
+  round_inputs(t, problem.dtype);
   return t;
 }
 

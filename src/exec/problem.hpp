@@ -1,6 +1,7 @@
 // What every executor computes: O = softmax(Q K^T / sqrt(d) + mask) V per (batch, head), with
-// grouped-query heads (head h reads key/value head h / (heads / kv_heads)). Tensors are f32,
-// row-major: Q and O [batch, heads, q_len, d], K and V [batch, kv_heads, kv_len, d].
+// grouped-query heads (head h reads key/value head h / (heads / kv_heads)). Tensors are in the
+// problem's dtype (f32 or bf16), row-major: Q and O [batch, heads, q_len, d], K and V
+// [batch, kv_heads, kv_len, d].
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include "core/case.hpp"
 #include "core/content_pattern.hpp"
 #include "core/params.hpp"
+#include "exec/dtype.hpp"
 
 namespace attnbench {
 
@@ -20,6 +22,7 @@ struct Problem {
   Index kv_len = 0;
   Index head_dim = 64;
   int threads = 1;
+  DataType dtype = DataType::kF32;
 
   Index group() const { return heads / kv_heads; }
   std::size_t q_elements() const {
@@ -28,16 +31,38 @@ struct Problem {
   std::size_t kv_elements() const {
     return static_cast<std::size_t>(batch * kv_heads * kv_len * head_dim);
   }
-  // Bytes of Q, K, V and O.
-  std::size_t io_bytes() const { return 4 * (2 * q_elements() + 2 * kv_elements()); }
+  // Bytes of Q, K, V and O in the problem's type.
+  std::size_t io_bytes() const {
+    return element_bytes(dtype) * (2 * q_elements() + 2 * kv_elements());
+  }
 };
 
+// The inputs in f32; for a bf16 problem also their bf16 copies (round_inputs, exec/dtype.hpp),
+// which the executors read, while the f32 values are the same numbers for the reference.
 struct Tensors {
   std::vector<float> q, k, v;
+  std::vector<std::uint16_t> q_bf16, k_bf16, v_bf16;
 };
 
+// What an executor reads: Q, K and V in `dtype`.
+struct InputData {
+  const void* q;
+  const void* k;
+  const void* v;
+};
+inline InputData input_data(const Tensors& t, DataType dtype) {
+  if (dtype == DataType::kBf16) return {t.q_bf16.data(), t.k_bf16.data(), t.v_bf16.data()};
+  return {t.q.data(), t.k.data(), t.v.data()};
+}
+
+// O as written by an executor (a buffer of q_elements() values in `dtype`), read back as f32.
+inline float output_value(const void* out, DataType dtype, std::size_t index) {
+  if (dtype == DataType::kBf16) return from_bf16(static_cast<const std::uint16_t*>(out)[index]);
+  return static_cast<const float*>(out)[index];
+}
+
 // Uniform values in [-1, 1) from a counter-based generator: the same for a seed on any thread
-// count, and fast enough for million-token inputs.
+// count, and fast enough for million-token inputs; rounded to the problem's dtype.
 Tensors random_inputs(const Problem& problem, std::uint64_t seed);
 
 // What a content-dependent pattern sees: batch item 0 of Q and K.

@@ -18,23 +18,25 @@ namespace {
 // implementation.
 struct ChunkKernels {
   dnnl::matmul qk, pv;
-  memory q, kt, scores, v, acc;
+  memory q, kt, scores, probabilities, v, acc;
   std::string impl;
 };
 
-ChunkKernels make_kernels(const dnnl::engine& engine, Index rows, Index cols, Index d) {
-  const memory::desc q_md = f32_desc({rows, d}, {d, 1});
-  const memory::desc kt_md = f32_desc({d, cols}, {1, d});
+ChunkKernels make_kernels(const dnnl::engine& engine, Index rows, Index cols, Index d,
+                          DataType dtype) {
+  const memory::desc q_md = typed_desc(dtype, {rows, d}, {d, 1});
+  const memory::desc kt_md = typed_desc(dtype, {d, cols}, {1, d});
   const memory::desc s_md = f32_desc({rows, cols}, {cols, 1});
-  const memory::desc v_md = f32_desc({cols, d}, {d, 1});
+  const memory::desc p_md = typed_desc(dtype, {rows, cols}, {cols, 1});
+  const memory::desc v_md = typed_desc(dtype, {cols, d}, {d, 1});
   const memory::desc acc_md = f32_desc({rows, d}, {d, 1});
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   const auto qk = matmul_desc(engine, q_md, kt_md, s_md, scale, false);
-  const auto pv = matmul_desc(engine, s_md, v_md, acc_md, 1.0f, true);
+  const auto pv = matmul_desc(engine, p_md, v_md, acc_md, 1.0f, true);
   auto handle = [&](const memory::desc& md) { return memory(md, engine, DNNL_MEMORY_NONE); };
-  return ChunkKernels{
-      dnnl::matmul(qk), dnnl::matmul(pv), handle(q_md),   handle(kt_md),
-      handle(s_md),     handle(v_md),     handle(acc_md), impl_name(qk) + "+" + impl_name(pv)};
+  return ChunkKernels{dnnl::matmul(qk), dnnl::matmul(pv), handle(q_md),
+                      handle(kt_md),    handle(s_md),     handle(p_md),
+                      handle(v_md),     handle(acc_md),   impl_name(qk) + "+" + impl_name(pv)};
 }
 
 }  // namespace
@@ -43,6 +45,7 @@ struct SparseExecutor::ThreadState {
   dnnl::stream stream;
   std::vector<ChunkKernels> kernels;  // one per distinct (rows, cols), indexed by Chunk::kernel
   std::vector<float> scores, max, sum, acc;
+  std::vector<std::uint16_t> probabilities;  // bf16 only: the chunk's probabilities
 };
 
 SparseExecutor::~SparseExecutor() = default;
@@ -74,10 +77,11 @@ SparseExecutor::SparseExecutor(const Problem& problem, const BlockLayout& layout
     auto state = std::make_unique<ThreadState>();
     state->stream = dnnl::stream(engine_);
     for (const auto& [rows, cols] : shapes) {
-      state->kernels.push_back(make_kernels(engine_, rows, cols, d));
+      state->kernels.push_back(make_kernels(engine_, rows, cols, d, problem.dtype));
       impls.insert(state->kernels.back().impl);
     }
     state->scores.resize(static_cast<std::size_t>(block_q * kMaxChunkKeys));
+    if (problem.dtype == DataType::kBf16) state->probabilities.resize(state->scores.size());
     state->max.resize(static_cast<std::size_t>(block_q));
     state->sum.resize(static_cast<std::size_t>(block_q));
     state->acc.resize(static_cast<std::size_t>(block_q * d));
@@ -144,43 +148,54 @@ void SparseExecutor::apply_masks(const Chunk& chunk, Index rows, float* scores) 
   }
 }
 
-void SparseExecutor::run_task(const Task& task, ThreadState& state, const Tensors& in,
-                              float* out) const {
+void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputData& in,
+                              void* out) const {
   const Index d = problem_.head_dim;
   const Index rows = layout_.q_tile_rows(task.q_tile);
   const Index q_row0 = task.q_tile * layout_.shape.block_q;
-  float* q =
-      const_cast<float*>(in.q.data()) + q_offset(problem_, task.batch, task.head) + q_row0 * d;
-  float* k = const_cast<float*>(in.k.data()) + kv_offset(problem_, task.batch, task.head);
-  float* v = const_cast<float*>(in.v.data()) + kv_offset(problem_, task.batch, task.head);
+  const std::size_t bytes = element_bytes(problem_.dtype);
+  // Element `index` of a tensor in the problem's dtype.
+  auto at = [bytes](const void* base, std::size_t index) {
+    return static_cast<char*>(const_cast<void*>(base)) + index * bytes;
+  };
+  const std::size_t q_at = q_offset(problem_, task.batch, task.head) + q_row0 * d;
+  const std::size_t kv_at = kv_offset(problem_, task.batch, task.head);
   std::fill_n(state.max.begin(), rows, -std::numeric_limits<float>::infinity());
   std::fill_n(state.sum.begin(), rows, 0.0f);
   std::fill_n(state.acc.begin(), rows * d, 0.0f);
   const SoftmaxState softmax{state.max.data(), state.sum.data(), state.acc.data(), d};
+  const bool bf16 = problem_.dtype == DataType::kBf16;
+  std::uint16_t* probabilities = bf16 ? state.probabilities.data() : nullptr;
+  void* gemm_probabilities = bf16 ? static_cast<void*>(probabilities) : state.scores.data();
   const Index row =
       layout_.layout_head(static_cast<int>(task.head)) * layout_.q_tiles + task.q_tile;
   for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
     const Chunk& chunk = chunks_[c];
     ChunkKernels& kern = state.kernels[static_cast<std::size_t>(chunk.kernel)];
-    kern.q.set_data_handle(q);
-    kern.kt.set_data_handle(k + chunk.k_begin * d);
+    kern.q.set_data_handle(at(in.q, q_at));
+    kern.kt.set_data_handle(at(in.k, kv_at + chunk.k_begin * d));
     kern.scores.set_data_handle(state.scores.data());
     kern.qk.execute(
         state.stream,
         {{DNNL_ARG_SRC, kern.q}, {DNNL_ARG_WEIGHTS, kern.kt}, {DNNL_ARG_DST, kern.scores}});
     if (chunk.has_partial) apply_masks(chunk, rows, state.scores.data());
-    online_softmax_update(softmax, state.scores.data(), rows, chunk.cols);
-    kern.v.set_data_handle(v + chunk.k_begin * d);
+    online_softmax_update(softmax, state.scores.data(), rows, chunk.cols, probabilities);
+    kern.probabilities.set_data_handle(gemm_probabilities);
+    kern.v.set_data_handle(at(in.v, kv_at + chunk.k_begin * d));
     kern.acc.set_data_handle(state.acc.data());
     kern.pv.execute(
         state.stream,
-        {{DNNL_ARG_SRC, kern.scores}, {DNNL_ARG_WEIGHTS, kern.v}, {DNNL_ARG_DST, kern.acc}});
+        {{DNNL_ARG_SRC, kern.probabilities}, {DNNL_ARG_WEIGHTS, kern.v}, {DNNL_ARG_DST, kern.acc}});
   }
-  online_softmax_finish(softmax, rows,
-                        out + q_offset(problem_, task.batch, task.head) + q_row0 * d);
+  if (bf16) {
+    online_softmax_finish(softmax, rows, reinterpret_cast<std::uint16_t*>(at(out, q_at)));
+  } else {
+    online_softmax_finish(softmax, rows, reinterpret_cast<float*>(at(out, q_at)));
+  }
 }
 
-void SparseExecutor::run(const Tensors& in, float* out) {
+void SparseExecutor::run(const Tensors& tensors, void* out) {
+  const InputData in = input_data(tensors, problem_.dtype);
   const auto count = static_cast<std::int64_t>(tasks_.size());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(problem_.threads)
   for (std::int64_t i = 0; i < count; ++i) {

@@ -1,7 +1,9 @@
 // The sparse executor: tiled attention that visits only the layout's tiles. Runs of adjacent
 // visited key tiles are merged into chunks of up to kMaxChunkKeys keys, so each GEMM is wide
 // enough to run near the machine's rate; partial tiles get their element mask on the scores; an
-// online softmax per query row means nothing of size q_len x kv_len ever exists.
+// online softmax per query row means nothing of size q_len x kv_len ever exists. In bf16 both
+// GEMMs read bf16 (Q, K; the probabilities, V) and write f32 (scores; the accumulator); the
+// softmax runs in f32 and O is written in bf16.
 #pragma once
 
 #include <memory>
@@ -29,7 +31,7 @@ class SparseExecutor final : public Executor {
  public:
   SparseExecutor(const Problem& problem, const BlockLayout& layout);
   ~SparseExecutor() override;
-  void run(const Tensors& inputs, float* out) override;
+  void run(const Tensors& inputs, void* out) override;
   std::string impl() const override { return impl_; }
 
   struct ThreadState;
@@ -40,7 +42,7 @@ class SparseExecutor final : public Executor {
   };
   void plan_chunks();
   void plan_tasks();
-  void run_task(const Task& task, ThreadState& state, const Tensors& in, float* out) const;
+  void run_task(const Task& task, ThreadState& state, const InputData& in, void* out) const;
   void apply_masks(const Chunk& chunk, Index rows, float* scores) const;
 
   Problem problem_;

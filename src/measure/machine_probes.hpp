@@ -11,6 +11,11 @@ namespace attnbench {
 // f32 GFLOP/s on `threads` threads, an FMA counting 2 FLOPs.
 std::vector<double> fma_peak_gflops_samples(int threads, int samples);
 
+// bf16 GFLOP/s on `threads` threads from AVX512_BF16 dot products (vdpbf16ps: 2 products and
+// their sum per f32 lane, 4 FLOPs); no samples when the CPU lacks the instruction.
+std::vector<double> bf16_dot_peak_gflops_samples(int threads, int samples);
+bool cpu_has_bf16_dot();
+
 // GB/s reading `bytes` (at least 1 GiB is meant) on `threads` threads.
 std::vector<double> dram_read_gbs_samples(int threads, int samples, std::size_t bytes);
 

@@ -64,7 +64,7 @@ Table case_table(const RunResults& results) {
                       std::to_string(r.q_len),
                       std::to_string(r.kv_len),
                       fmt::format("{}x{}", k.block_q, k.block_kv),
-                      std::string(facts_of(k.executor).label),
+                      std::string(facts_of(k.executor).label) + dtype_suffix(r),
                       std::to_string(k.threads),
                       std::string(to_string(r.status)),
                       latency_text(&r),

@@ -18,7 +18,7 @@ std::vector<Cell> cells_of(const RunResults& results) {
     if (found == index.end()) {
       found = index.emplace(key, cells.size()).first;
       cells.emplace_back();
-      cells.back().label = pattern_label(r);
+      cells.back().label = pattern_label(r) + dtype_suffix(r);
       cells.back().q_len = r.q_len, cells.back().kv_len = r.kv_len;
     }
     cells[found->second].by_executor[static_cast<std::size_t>(r.executor())] = &r;
@@ -40,6 +40,11 @@ std::string pattern_label(const CaseRecord& r) {
     label += " " + name + "=" + text;
   }
   return label;
+}
+
+std::string dtype_suffix(const CaseRecord& r) {
+  if (r.key.dtype == DataType::kF32) return "";
+  return fmt::format(" {}{}", to_string(r.key.dtype), r.emulated ? " (emulated)" : "");
 }
 
 std::optional<double> median_ms(const CaseRecord* r) {

@@ -26,6 +26,10 @@ std::vector<Cell> cells_of(const RunResults& results);
 // "sliding_window radius=256 causal=true": the pattern and its non-default-looking parameters.
 std::string pattern_label(const CaseRecord& r);
 
+// " bf16" for a case away from the default dtype, " bf16 (emulated)" when oneDNN emulated it;
+// empty for f32, so that f32 views read as before the axis existed.
+std::string dtype_suffix(const CaseRecord& r);
+
 std::optional<double> median_ms(const CaseRecord* r);
 
 // The masked dense executor's median over the sparse one's, on the same mask.

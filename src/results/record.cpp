@@ -77,10 +77,10 @@ void write_key(Json& j, const CaseKey& key) {
     std::visit(
         [&](auto member) {
           const auto& value = key.*member;
-          if constexpr (std::is_same_v<std::decay_t<decltype(value)>, ExecutorKind>) {
-            j[name] = to_string(value);
-          } else {
+          if constexpr (std::is_same_v<std::decay_t<decltype(value)>, Index>) {
             j[name] = value;
+          } else {
+            j[name] = axis_text(key, axis);
           }
         },
         axis.member);
@@ -194,7 +194,8 @@ Json accuracy_json(const AccuracyFigures& a) {
   return Json{{"max_abs_err", a.max_abs_err},
               {"max_rel_err", a.max_rel_err},
               {"rows_checked", a.rows_checked},
-              {"non_finite", a.non_finite}};
+              {"non_finite", a.non_finite},
+              {"tolerance", a.tolerance}};
 }
 
 AccuracyFigures accuracy_from(const Json& j) {
@@ -202,6 +203,7 @@ AccuracyFigures accuracy_from(const Json& j) {
   read(j, "max_abs_err", a.max_abs_err), read(j, "max_rel_err", a.max_rel_err);
   read(j, "rows_checked", a.rows_checked);
   if (j.contains("non_finite")) read(j, "non_finite", a.non_finite);  // absent before it existed
+  a.tolerance = j.value("tolerance", 0.0);
   return a;
 }
 
@@ -296,6 +298,8 @@ Json to_json(const CaseRecord& r) {
        {{"useful", r.flops.useful}, {"executed", r.flops.executed}, {"dense", r.flops.dense}}},
       {"gflops_useful", optional_json(r.gflops_useful)},
       {"gemm_fraction", optional_json(r.gemm_fraction)},
+      {"peak_fraction", optional_json(r.peak_fraction)},
+      {"emulated", r.emulated},
       {"density",
        {{"element", r.density.element}, {"tile", r.density.tile}, {"waste", r.density.waste}}},
       {"memory",
@@ -335,6 +339,8 @@ CaseRecord case_from_json(const Json& raw) {
   read(f, "dense", r.flops.dense);
   r.gflops_useful = optional_from<double>(j, "gflops_useful");
   r.gemm_fraction = optional_from<double>(j, "gemm_fraction");
+  r.peak_fraction = optional_from<double>(j, "peak_fraction");
+  r.emulated = j.value("emulated", false);
   const Json& d = j.at("density");
   read(d, "element", r.density.element), read(d, "tile", r.density.tile);
   read(d, "waste", r.density.waste);
@@ -357,6 +363,7 @@ Json to_json(const RunContext& c) {
          {"cores", c.cores},
          {"threads", c.threads},
          {"onednn_version", c.onednn_version},
+         {"onednn_isa", c.onednn_isa},
          {"compiler", c.compiler},
          {"git_commit", c.git_commit},
          {"hostname", c.hostname},
@@ -389,6 +396,7 @@ RunContext context_from_json(const Json& raw) {
   read(j, "started_utc", c.started_utc), read(j, "cpu_model", c.cpu_model);
   read(j, "cpu_flags", c.cpu_flags), read(j, "cores", c.cores), read(j, "threads", c.threads);
   read(j, "onednn_version", c.onednn_version), read(j, "compiler", c.compiler);
+  c.onednn_isa = j.value("onednn_isa", "");
   read(j, "git_commit", c.git_commit), read(j, "hostname", c.hostname);
   read(j, "config_path", c.config_path), read(j, "config_hash", c.config_hash);
   read(j, "command_line", c.command_line), read(j, "seed", c.seed);

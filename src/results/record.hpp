@@ -79,6 +79,7 @@ struct AccuracyFigures {
   double max_rel_err = 0;  // max abs error / max |reference value|
   std::int64_t rows_checked = 0;
   std::int64_t non_finite = 0;  // NaN or infinite values in the reference or the output
+  double tolerance = 0;         // the threshold applied: the config's, or the dtype's default
 };
 
 // Keys per query of one head, for patterns whose heads see different masks.
@@ -122,7 +123,9 @@ struct CaseRecord {
   std::map<std::string, std::int64_t> side_flops;  // work besides attention pairs (estimates)
   FlopCounts flops;
   std::optional<double> gflops_useful;
-  std::optional<double> gemm_fraction;  // gflops_useful / the context's gemm_gflops
+  std::optional<double> gemm_fraction;  // gflops_useful / the GEMM probe of its dtype and threads
+  std::optional<double> peak_fraction;  // gflops_useful / the FMA peak probe of its dtype, threads
+  bool emulated = false;  // bf16 where oneDNN emulates it (its ISA is below avx512_core_bf16)
   DensityFigures density;
   MemoryFigures memory;
   std::optional<AccuracyFigures> accuracy;
@@ -158,6 +161,7 @@ struct RunContext {
   int cores = 0;
   std::vector<int> threads;
   std::string onednn_version, compiler, git_commit, hostname;
+  std::string onednn_isa;  // dnnl::get_effective_cpu_isa(): bf16 is native from avx512_core_bf16
   std::string config_path, config_hash, command_line;
   RunMode mode = RunMode::kAll;
   std::uint64_t seed = 0;

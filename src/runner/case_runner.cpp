@@ -95,18 +95,19 @@ void fill_work_figures(CaseRecord& r, const LayoutStats& stats) {
 }  // namespace
 
 AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Tensors& in,
-                             const std::vector<float>& out, Index check_rows) {
+                             const void* out, Index check_rows, std::optional<double> tolerance) {
   AccuracyFigures a;
   double max_ref = 0;
   const std::vector<Index> rows = sample_rows(p.q_len, check_rows);
   for (Index b = 0; b < p.batch; ++b) {
     for (Index h = 0; h < p.heads; ++h) {
       const std::vector<double> ref = reference_rows(pattern, p, in, b, h, rows);
-      const float* got = out.data() + q_offset(p, b, h);
+      const std::size_t got = q_offset(p, b, h);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         for (Index c = 0; c < p.head_dim; ++c) {
           const double expected = ref[i * static_cast<std::size_t>(p.head_dim) + c];
-          const double actual = got[rows[i] * p.head_dim + c];
+          const auto at = got + static_cast<std::size_t>(rows[i] * p.head_dim + c);
+          const double actual = output_value(out, p.dtype, at);
           // A NaN compares false with everything: taking the maximum over it would pass the
           // case with error 0. Any non-finite value is counted and makes the error infinite.
           if (!std::isfinite(expected) || !std::isfinite(actual)) {
@@ -122,13 +123,16 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
     }
   }
   a.max_rel_err = max_ref > 0 ? a.max_abs_err / max_ref : a.max_abs_err;
+  a.tolerance = tolerance_for(p.dtype, tolerance, max_ref);
   return a;
 }
 
 Tensors case_inputs(const Case& c, const Problem& problem) {
   const Measurement& m = c.measurement;
   if (!m.loaded_q) return random_inputs(problem, m.seed);
-  return Tensors{*m.loaded_q, *m.loaded_k, *m.loaded_v};  // read and checked once, at load
+  Tensors t{*m.loaded_q, *m.loaded_k, *m.loaded_v};  // read and checked once, at load
+  round_inputs(t, problem.dtype);
+  return t;
 }
 
 PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& inputs,

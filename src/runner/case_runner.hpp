@@ -23,7 +23,8 @@ struct CaseOptions {
   bool check = true;
   bool perf = true;
   std::optional<std::int64_t> memory_limit;   // default: the machine's available memory
-  std::map<std::string, double> gemm_gflops;  // by thread count, for gemm_fraction
+  std::map<std::string, double> gemm_gflops;  // f32, by thread count (baseline predictions)
+  Probes probes;  // by dtype and thread count, for gemm_fraction and peak_fraction
 };
 
 // One case on its own: run_cell of a single case (cell_runner.hpp).
@@ -59,8 +60,9 @@ PreparedMask build_mask(const Case& c, const std::function<const Tensors&()>& in
                         LayoutStats& stats, const MemoryBudget& budget = {});
 // The record's preparation times and its mask, density and FLOP figures (for its executor).
 void fill_figures(CaseRecord& r, const PreparedMask& mask, const LayoutStats& stats);
-// The executor's output against the double-precision reference on `check_rows` sampled rows.
+// The executor's output (in the problem's dtype) against the double-precision reference on
+// `check_rows` sampled rows; `tolerance` is the config's, or absent for the dtype's default.
 AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Tensors& in,
-                             const std::vector<float>& out, Index check_rows);
+                             const void* out, Index check_rows, std::optional<double> tolerance);
 
 }  // namespace attnbench

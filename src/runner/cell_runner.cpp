@@ -36,27 +36,50 @@ void check_pass(Slot& slot, const PreparedMask& mask, const Problem& problem, co
                 const CaseOptions& options) {
   CaseRecord& r = *slot.record;
   reset_peak_rss();
-  std::vector<float> out(problem.q_elements());
+  std::vector<float> out(problem.q_elements());  // room for O in f32 or bf16
   const std::unique_ptr<Executor> executor =
       make_executor(slot.c->key.executor, problem, mask.layout);
   r.impl = executor->impl();
   abort_case_if_stopping();
+  r.emulated = emulated(problem.dtype);
   executor->run(in, out.data());
   r.memory.peak_rss_bytes = peak_rss_bytes();
   r.status = options.check ? CaseStatus::kPassed : CaseStatus::kExecuted;
   if (!options.check) return;
   const Measurement& m = slot.c->measurement;
-  r.accuracy = check_output(*mask.pattern, problem, in, out, m.check_rows);
+  r.accuracy = check_output(*mask.pattern, problem, in, out.data(), m.check_rows, m.tolerance);
   if (r.accuracy->non_finite > 0) {
     r.status = CaseStatus::kFailed;
     r.message = fmt::format(
         "{} non-finite values in the reference or the output (NaN or infinite inputs, or scores "
         "that overflow)",
         r.accuracy->non_finite);
-  } else if (!(r.accuracy->max_abs_err <= m.tolerance)) {
+  } else if (!(r.accuracy->max_abs_err <= r.accuracy->tolerance)) {
     r.status = CaseStatus::kFailed;
     r.message = fmt::format("max abs error {:.3e} exceeds the tolerance {:.1e}",
-                            r.accuracy->max_abs_err, m.tolerance);
+                            r.accuracy->max_abs_err, r.accuracy->tolerance);
+  }
+}
+
+// gemm_fraction and peak_fraction against the probes of the record's dtype and thread count
+// (the f32 GEMM medians of older callers when the probes lack them).
+void set_probe_fractions(CaseRecord& r, const CaseOptions& options) {
+  const std::string dtype(to_string(r.key.dtype)), threads = std::to_string(r.key.threads);
+  auto median = [&](const ProbeTable& table) -> std::optional<double> {
+    const auto by_dtype = table.find(dtype);
+    if (by_dtype == table.end()) return std::nullopt;
+    const auto figure = by_dtype->second.find(threads);
+    if (figure == by_dtype->second.end() || figure->second.median <= 0) return std::nullopt;
+    return figure->second.median;
+  };
+  std::optional<double> gemm = median(options.probes.gemm_gflops);
+  if (!gemm && r.key.dtype == DataType::kF32) {
+    const auto rate = options.gemm_gflops.find(threads);
+    if (rate != options.gemm_gflops.end()) gemm = rate->second;
+  }
+  if (gemm) r.gemm_fraction = *r.gflops_useful / *gemm;
+  if (const auto peak = median(options.probes.fma_peak_gflops)) {
+    r.peak_fraction = *r.gflops_useful / *peak;
   }
 }
 
@@ -82,8 +105,7 @@ void time_together(std::span<Slot* const> slots, const PreparedMask& mask, const
     r.latency_ms = latency_of(rounds.samples[i]);
     r.noise = noise_of(*r.latency_ms, rounds.foreign_cpu, m);
     r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
-    auto rate = options.gemm_gflops.find(std::to_string(slots[i]->c->key.threads));
-    if (rate != options.gemm_gflops.end()) r.gemm_fraction = *r.gflops_useful / rate->second;
+    set_probe_fractions(r, options);
   }
 }
 

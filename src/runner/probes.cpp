@@ -117,19 +117,36 @@ std::string probe_cache_path() {
   return "";
 }
 
+std::vector<DataType> probe_dtypes(const std::vector<const Case*>& cases) {
+  std::vector<DataType> dtypes = {DataType::kF32};
+  for (const Case* c : cases) {
+    if (std::find(dtypes.begin(), dtypes.end(), c->key.dtype) == dtypes.end()) {
+      dtypes.push_back(c->key.dtype);
+    }
+  }
+  return dtypes;
+}
+
 Probes run_probes(const ProbeOptions& options, const Environment& env) {
   ProbeCache cache(probe_cache_path());
   const std::string machine = machine_fingerprint(env, options.onednn_version);
   Probes probes;
-  for (int t : options.threads) {
-    const std::string threads = std::to_string(t);
-    spdlog::info("probing the machine on {} thread(s): GEMM rate and FMA peak", t);
-    probes.gemm_gflops["f32"][threads] =
-        probe(cache, fmt::format("gemm|f32|{}|{}", t, machine), options.reprobe,
-              [&] { return gemm_gflops_samples(t, 7); });
-    probes.fma_peak_gflops["f32"][threads] =
-        probe(cache, fmt::format("fma|f32|{}|{}", t, machine), options.reprobe,
-              [&] { return fma_peak_gflops_samples(t, 7); });
+  for (DataType dtype : options.dtypes) {
+    const std::string type(to_string(dtype));
+    for (int t : options.threads) {
+      const std::string threads = std::to_string(t);
+      spdlog::info("probing the machine on {} thread(s): {} GEMM rate and FMA peak", t, type);
+      probes.gemm_gflops[type][threads] =
+          probe(cache, fmt::format("gemm|{}|{}|{}", type, t, machine), options.reprobe,
+                [&] { return gemm_gflops_samples(t, 7, dtype); });
+      // bf16's peak: dot products (vdpbf16ps) where the CPU has them; none where it has not.
+      if (dtype == DataType::kBf16 && !cpu_has_bf16_dot()) continue;
+      probes.fma_peak_gflops[type][threads] =
+          probe(cache, fmt::format("fma|{}|{}|{}", type, t, machine), options.reprobe, [&] {
+            return dtype == DataType::kBf16 ? bf16_dot_peak_gflops_samples(t, 7)
+                                            : fma_peak_gflops_samples(t, 7);
+          });
+    }
   }
   spdlog::info("probing the DRAM read bandwidth (2 threads, 1 GiB)");
   probes.dram_read_gbs = probe(cache, fmt::format("dram|2|{}", machine), options.reprobe,

@@ -70,6 +70,7 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   for (const Case* k : cases) threads.insert(static_cast<int>(k->key.threads));
   c.threads.assign(threads.begin(), threads.end());
   c.onednn_version = onednn_version();
+  c.onednn_isa = onednn_isa();
   c.compiler = env.compiler, c.git_commit = env.git_commit, c.hostname = env.hostname;
   c.config_path = experiment.config_path, c.config_hash = experiment.config_hash;
   c.command_line = options.command_line, c.mode = options.mode;
@@ -78,7 +79,8 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.files = experiment.files;
   c.load_average_start = load_averages();
   if (options.mode == RunMode::kPerf || options.mode == RunMode::kAll) {
-    c.probes = run_probes(ProbeOptions{c.threads, options.reprobe, c.onednn_version}, env);
+    c.probes = run_probes(
+        ProbeOptions{c.threads, options.reprobe, c.onednn_version, probe_dtypes(cases)}, env);
     for (const auto& [threads, figure] : c.probes.gemm_gflops["f32"]) {
       c.gemm_gflops[threads] = figure.median;
       c.disturbed = c.disturbed || figure.disturbed();
@@ -266,7 +268,8 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   const CaseOptions case_options{.check = options.mode != RunMode::kPerf,
                                  .perf = options.mode != RunMode::kCheck,
                                  .memory_limit = options.memory_limit,
-                                 .gemm_gflops = context.gemm_gflops};
+                                 .gemm_gflops = context.gemm_gflops,
+                                 .probes = context.probes};
   SweepRunner runner(cases, case_options, file,
                      previous ? previous->cases : std::vector<CaseRecord>{}, options.mode);
   if (!runner.run(stop_requested())) return 1;  // the results folder disappeared

@@ -40,7 +40,8 @@ const std::vector<std::vector<std::string>>& numeric_paths() {
 void decode_at(Json& json, const std::vector<std::string>& path, std::size_t depth) {
   if (depth == path.size()) {
     if (!json.is_string()) return;
-    const std::string& text = json.get_ref<const std::string&>();
+    // A copy: assigning a number to `json` frees the string a reference would point into.
+    const std::string text = json.get<std::string>();
     if (text == "NaN") json = std::numeric_limits<double>::quiet_NaN();
     if (text == "Infinity") json = std::numeric_limits<double>::infinity();
     if (text == "-Infinity") json = -std::numeric_limits<double>::infinity();

@@ -39,10 +39,10 @@ CaseKey changed(const CaseKey& key, const AxisDecl& axis) {
       [&](auto member) {
         auto& value = other.*member;
         using Value = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<Value, ExecutorKind>) {
-          value = value == ExecutorKind::kSparse ? ExecutorKind::kDense : ExecutorKind::kSparse;
-        } else if constexpr (std::is_same_v<Value, DataType>) {
-          value = value == DataType::kF32 ? DataType::kBf16 : DataType::kF32;
+        if constexpr (NamedEnum<Value>) {
+          // The next name of the closed set, wrapping round.
+          const std::size_t count = EnumText<Value>::names.size();
+          value = static_cast<Value>((static_cast<std::size_t>(value) + 1) % count);
         } else if constexpr (std::is_same_v<Value, Index>) {
           value *= 2;
         } else {

@@ -16,50 +16,38 @@ void read_axis(const YamlSource& src, const YAML::Node& map, const std::string& 
   if (map[name]) axis = src.read_int_axis(map[name], key, min, max);
 }
 
-ExecutorKind read_executor(const YamlSource& src, const YAML::Node& node, const std::string& key) {
-  return *parse_executor(src.read_choice(node, key, executor_names()));
-}
-
-std::vector<ExecutorKind> read_executors(const YamlSource& src, const YAML::Node& node,
-                                         const std::string& key) {
-  if (!node.IsSequence()) return {read_executor(src, node, key)};
-  if (node.size() == 0) src.fail(node, key, "expected a value or a non-empty list");
-  std::vector<ExecutorKind> result;
-  for (std::size_t i = 0; i < node.size(); ++i) {
-    const std::string item_key = join_key(key, std::to_string(i));
-    const ExecutorKind executor = read_executor(src, node[i], item_key);
-    if (std::find(result.begin(), result.end(), executor) != result.end()) {
-      src.fail(node[i], item_key, fmt::format("executor {} is listed twice", to_string(executor)));
-    }
-    result.push_back(executor);
-  }
-  return result;
-}
-
-std::vector<DataType> read_dtypes(const YamlSource& src, const YAML::Node& node,
-                                  const std::string& key) {
+// A closed-set axis: one name or a non-empty list of distinct names.
+template <NamedEnum Enum>
+std::vector<Enum> read_choices(const YamlSource& src, const YAML::Node& node,
+                               const std::string& key) {
   auto read_one = [&](const YAML::Node& item, const std::string& item_key) {
-    return *parse_dtype(src.read_choice(item, item_key, dtype_names()));
+    return *parse_enum<Enum>(src.read_choice(item, item_key, enum_names<Enum>()));
   };
   if (!node.IsSequence()) return {read_one(node, key)};
   if (node.size() == 0) src.fail(node, key, "expected a value or a non-empty list");
-  std::vector<DataType> result;
+  std::vector<Enum> result;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string item_key = join_key(key, std::to_string(i));
-    const DataType dtype = read_one(node[i], item_key);
-    if (std::find(result.begin(), result.end(), dtype) != result.end()) {
-      src.fail(node[i], item_key, fmt::format("dtype {} is listed twice", to_string(dtype)));
+    const Enum value = read_one(node[i], item_key);
+    if (std::find(result.begin(), result.end(), value) != result.end()) {
+      src.fail(node[i], item_key, fmt::format("{} is listed twice", to_string(value)));
     }
-    result.push_back(dtype);
+    result.push_back(value);
   }
   return result;
+}
+
+template <NamedEnum Enum>
+void read_choice_axis(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
+                      const std::string& name, std::vector<Enum>& axis) {
+  if (map[name]) axis = read_choices<Enum>(src, map[name], join_key(prefix, name));
 }
 
 }  // namespace
 
 const std::vector<std::string>& axis_keys() {
-  static const std::vector<std::string> keys = {"shape",    "seq_len", "kv_len",   "block_q",
-                                                "block_kv", "threads", "executor", "dtype"};
+  static const std::vector<std::string> keys = {
+      "shape", "seq_len", "kv_len", "block_q", "block_kv", "threads", "executor", "dtype", "pass"};
   return keys;
 }
 
@@ -80,9 +68,16 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   read_axis(src, map, "block_q", join_key(prefix, "block_q"), 1, 4096, axes.block_q);
   read_axis(src, map, "block_kv", join_key(prefix, "block_kv"), 1, 4096, axes.block_kv);
   read_axis(src, map, "threads", join_key(prefix, "threads"), 1, 1024, axes.threads);
-  if (map["executor"])
-    axes.executor = read_executors(src, map["executor"], join_key(prefix, "executor"));
-  if (map["dtype"]) axes.dtype = read_dtypes(src, map["dtype"], join_key(prefix, "dtype"));
+  read_choice_axis(src, map, prefix, "executor", axes.executor);
+  read_choice_axis(src, map, prefix, "dtype", axes.dtype);
+  read_choice_axis(src, map, prefix, "pass", axes.pass);
+  for (const Pass pass : axes.pass) {
+    // The executors measure the forward pass only, until the backward and decode steps land.
+    if (pass != Pass::kForward) {
+      src.fail(map["pass"], join_key(prefix, "pass"),
+               fmt::format("pass {} is not measured by this version yet", to_string(pass)));
+    }
+  }
   return axes;
 }
 
@@ -94,13 +89,16 @@ std::vector<CaseKey> axis_product(const Axes& a) {
   const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
                                                &a.heads,   &a.kv_heads, &a.head_dim,
                                                &a.block_q, &a.block_kv, &a.threads};
-  std::vector<CaseKey> points;
-  // An odometer; the last two digits: dtype, then executor (fastest, so a cell's executors meet).
-  std::vector<std::size_t> at(lists.size() + 2, 0);
+  // An odometer; after the integer axes come pass, dtype, then executor (fastest, so that a
+  // cell's executors meet).
+  const std::size_t pass_digit = lists.size(), dtype_digit = pass_digit + 1;
+  std::vector<std::size_t> at(lists.size() + 3, 0);
   auto size_of = [&](std::size_t i) {
     if (i < lists.size()) return lists[i]->size();
-    return i == lists.size() ? a.dtype.size() : a.executor.size();
+    if (i == pass_digit) return a.pass.size();
+    return i == dtype_digit ? a.dtype.size() : a.executor.size();
   };
+  std::vector<CaseKey> points;
   for (std::size_t i = 0; i < at.size(); ++i) {
     if (size_of(i) == 0) return points;
   }
@@ -117,7 +115,8 @@ std::vector<CaseKey> axis_product(const Axes& a) {
                              .block_kv = v(7),
                              .executor = a.executor[at.back()],
                              .threads = v(8),
-                             .dtype = a.dtype[at[lists.size()]]});
+                             .dtype = a.dtype[at[dtype_digit]],
+                             .pass = a.pass[at[pass_digit]]});
     std::size_t digit = at.size();
     while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
     if (digit == 0) return points;

@@ -1,6 +1,6 @@
-// The sweep axes of an experiment (shape, lengths, tiles, threads, executor, dtype). Given at the
-// top level, they may be overridden per pattern entry, so that one config can hold cells of
-// different shapes (configs/perf.yaml does).
+// The sweep axes of an experiment (shape, lengths, tiles, threads, executor, dtype, pass). Given
+// at the top level, they may be overridden per pattern entry, so that one config can hold cells
+// of different shapes (configs/perf.yaml does).
 #pragma once
 
 #include <string>
@@ -17,6 +17,7 @@ struct Axes {
   IndexList block_q = {64}, block_kv = {64}, threads = {1};
   std::vector<ExecutorKind> executor = {ExecutorKind::kSparse};
   std::vector<DataType> dtype = {DataType::kF32};
+  std::vector<Pass> pass = {Pass::kForward};
   YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 

@@ -11,12 +11,9 @@ namespace attnbench {
 
 namespace {
 
-constexpr std::array<std::string_view, 2> kExecutorNames = {"dense", "sparse"};
-constexpr std::array<std::string_view, 2> kDataTypeNames = {"f32", "bf16"};
-
 // The declaration. Segment 0 is the pattern; segments 1-5 hold the fixed axes; optional axes
 // come last, each in a segment of its own.
-const std::array<AxisDecl, 12> kAxes = {{
+const std::array<AxisDecl, 13> kAxes = {{
     {"spec", "", 0, true, &CaseKey::spec},
     {"batch", "b", 1, false, &CaseKey::batch},
     {"heads", "h", 1, true, &CaseKey::heads},
@@ -29,6 +26,7 @@ const std::array<AxisDecl, 12> kAxes = {{
     {"executor", "", 4, false, &CaseKey::executor},
     {"threads", "t", 5, false, &CaseKey::threads},
     {"dtype", "", kOptionalSegment, false, &CaseKey::dtype, "f32"},
+    {"pass", "", kOptionalSegment, false, &CaseKey::pass, "forward"},
 }};
 constexpr int kFixedSegments = 6;
 
@@ -99,32 +97,6 @@ std::string join_segments(const CaseKey& key, Keep keep) {
 
 }  // namespace
 
-std::string_view to_string(ExecutorKind executor) {
-  return kExecutorNames[static_cast<std::size_t>(executor)];
-}
-
-std::optional<ExecutorKind> parse_executor(std::string_view text) {
-  for (ExecutorKind kind : kAllExecutors) {
-    if (to_string(kind) == text) return kind;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> executor_names() { return {kExecutorNames.begin(), kExecutorNames.end()}; }
-
-std::string_view to_string(DataType dtype) {
-  return kDataTypeNames[static_cast<std::size_t>(dtype)];
-}
-
-std::optional<DataType> parse_dtype(std::string_view text) {
-  for (DataType dtype : kAllDataTypes) {
-    if (to_string(dtype) == text) return dtype;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> dtype_names() { return {kDataTypeNames.begin(), kDataTypeNames.end()}; }
-
 std::span<const AxisDecl> case_axes() { return kAxes; }
 
 std::string axis_text(const CaseKey& key, const AxisDecl& axis) {
@@ -132,7 +104,7 @@ std::string axis_text(const CaseKey& key, const AxisDecl& axis) {
       [&](auto member) -> std::string {
         const auto& value = key.*member;
         using Value = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<Value, ExecutorKind> || std::is_same_v<Value, DataType>) {
+        if constexpr (NamedEnum<Value>) {
           return std::string(to_string(value));
         } else {
           return fmt::format("{}", value);
@@ -146,20 +118,14 @@ void set_axis_text(CaseKey& key, const AxisDecl& axis, std::string_view text) {
       [&](auto member) {
         auto& value = key.*member;
         using Value = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<Value, ExecutorKind>) {
-          const std::optional<ExecutorKind> kind = parse_executor(text);
-          if (!kind) {
-            throw std::invalid_argument(fmt::format("'{}' is not an executor (known: {})", text,
-                                                    fmt::join(kExecutorNames, ", ")));
+        if constexpr (NamedEnum<Value>) {
+          const std::optional<Value> parsed = parse_enum<Value>(text);
+          if (!parsed) {
+            throw std::invalid_argument(fmt::format("'{}' is not {} (known: {})", text,
+                                                    EnumText<Value>::noun,
+                                                    fmt::join(EnumText<Value>::names, ", ")));
           }
-          value = *kind;
-        } else if constexpr (std::is_same_v<Value, DataType>) {
-          const std::optional<DataType> dtype = parse_dtype(text);
-          if (!dtype) {
-            throw std::invalid_argument(fmt::format("'{}' is not a dtype (known: {})", text,
-                                                    fmt::join(kDataTypeNames, ", ")));
-          }
-          value = *dtype;
+          value = *parsed;
         } else if constexpr (std::is_same_v<Value, Index>) {
           const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
           if (error != std::errc() || end != text.data() + text.size() || text.empty()) {

@@ -4,6 +4,8 @@
 // new axis touches the declaration, the config reader and whatever uses its value.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,21 +17,64 @@
 
 namespace attnbench {
 
-// The executors attnbench measures: a closed set. What each one is (its workspace, its label,
-// whether it is the reference baseline) is said in src/exec, not here.
-enum class ExecutorKind { kDense, kSparse };
-inline constexpr ExecutorKind kAllExecutors[] = {ExecutorKind::kDense, ExecutorKind::kSparse};
-std::string_view to_string(ExecutorKind executor);
-std::optional<ExecutorKind> parse_executor(std::string_view text);
-std::vector<std::string> executor_names();
+// The closed sets among the axes. Each enum's names live in one EnumText specialisation; the
+// id, the config reader, the records and the error messages read them from there.
+template <typename Enum>
+struct EnumText;
 
-// The type Q, K, V and O are stored and multiplied in: a closed set. Scores and softmax are f32
-// in both (src/exec/dtype.hpp). oneDNN 2.6 has no f16 matmul on CPUs, so there is no f16.
+// The executors attnbench measures. What each one is (its workspace, its label, whether it is the
+// reference baseline) is said in src/exec, not here.
+enum class ExecutorKind { kDense, kSparse };
+template <>
+struct EnumText<ExecutorKind> {
+  static constexpr std::array<std::string_view, 2> names = {"dense", "sparse"};
+  static constexpr std::string_view noun = "an executor";
+};
+inline constexpr ExecutorKind kAllExecutors[] = {ExecutorKind::kDense, ExecutorKind::kSparse};
+
+// The type Q, K, V and O are stored and multiplied in. Scores and softmax are f32 in both
+// (src/exec/dtype.hpp). oneDNN 2.6 has no f16 matmul on CPUs, so there is no f16.
 enum class DataType { kF32, kBf16 };
+template <>
+struct EnumText<DataType> {
+  static constexpr std::array<std::string_view, 2> names = {"f32", "bf16"};
+  static constexpr std::string_view noun = "a dtype";
+};
 inline constexpr DataType kAllDataTypes[] = {DataType::kF32, DataType::kBf16};
-std::string_view to_string(DataType dtype);
-std::optional<DataType> parse_dtype(std::string_view text);
-std::vector<std::string> dtype_names();
+
+// What a case times: the forward pass, the gradients given a forward's saved state, both in
+// each repetition, or autoregressive steps against a key-value cache.
+enum class Pass { kForward, kBackward, kTrain, kDecode };
+template <>
+struct EnumText<Pass> {
+  static constexpr std::array<std::string_view, 4> names = {"forward", "backward", "train",
+                                                            "decode"};
+  static constexpr std::string_view noun = "a pass";
+};
+
+template <typename Enum>
+concept NamedEnum = requires {
+  EnumText<Enum>::names;
+};
+
+template <NamedEnum Enum>
+std::string_view to_string(Enum value) {
+  return EnumText<Enum>::names[static_cast<std::size_t>(value)];
+}
+
+template <NamedEnum Enum>
+std::optional<Enum> parse_enum(std::string_view text) {
+  const auto& names = EnumText<Enum>::names;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == text) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+template <NamedEnum Enum>
+std::vector<std::string> enum_names() {
+  return {EnumText<Enum>::names.begin(), EnumText<Enum>::names.end()};
+}
 
 struct CaseKey {
   std::string spec;  // the pattern and its parameters, canonical (PatternSpec::text())
@@ -44,6 +89,7 @@ struct CaseKey {
   ExecutorKind executor = ExecutorKind::kSparse;
   Index threads = 1;
   DataType dtype = DataType::kF32;
+  Pass pass = Pass::kForward;
 
   bool operator==(const CaseKey&) const = default;
   // "spec/b1.h8.kvh8.d64/q1024.kv1024/bq64.bkv64/sparse/t2", then "/name=value" for each
@@ -52,7 +98,7 @@ struct CaseKey {
 };
 
 using AxisMember = std::variant<std::string CaseKey::*, Index CaseKey::*, ExecutorKind CaseKey::*,
-                                DataType CaseKey::*>;
+                                DataType CaseKey::*, Pass CaseKey::*>;
 
 struct AxisDecl {
   std::string_view name;       // the record's field name

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <numeric>
 
 #include "measure/mann_whitney.hpp"
 #include "report/compare.hpp"
@@ -85,6 +86,10 @@ CaseRecord timed(Index threads, std::vector<double> samples) {
   r.status = CaseStatus::kExecuted;
   LatencyMs l;
   l.samples = samples;
+  const double mean = std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size();
+  double squares = 0;
+  for (const double x : samples) squares += (x - mean) * (x - mean);
+  l.cv = std::sqrt(squares / (samples.size() - 1)) / mean;
   std::sort(samples.begin(), samples.end());
   l.median = samples[samples.size() / 2];
   r.latency_ms = l;
@@ -107,6 +112,45 @@ TEST(Compare, IgnoredAxesMatchCasesAcrossThem) {
   RunResults both = two_threads;
   both.cases.push_back(timed(1, {1, 2, 3, 4, 5}));
   EXPECT_THROW(compare_runs(both, one_thread, {.ignore = {"threads"}}), std::invalid_argument);
+}
+
+// Twenty samples alternating +-5 % around a centre: cv about 0.05.
+std::vector<double> spread_around(double centre) {
+  std::vector<double> samples;
+  for (int i = 0; i < 20; ++i) samples.push_back(centre * (i % 2 ? 1.05 : 0.95) + 0.001 * i);
+  return samples;
+}
+
+TEST(Compare, AShiftWithinTheRunsSpreadIsNotAVerdict) {
+  RunResults a, b, c;
+  a.cases = {timed(2, spread_around(10))};
+  b.cases = {timed(2, spread_around(10.8))};  // 8 %: significant, within cv A + cv B
+  c.cases = {timed(2, spread_around(12))};    // 20 %: beyond it
+  const Comparison near = compare_runs(a, b, {});
+  ASSERT_EQ(near.cases.size(), 1u);
+  EXPECT_LT(*near.cases.front().p_value, 0.05);
+  EXPECT_NEAR(*near.cases.front().margin, 0.1, 0.01);
+  EXPECT_EQ(near.cases.front().verdict, "same");
+  const Comparison far = compare_runs(a, c, {});
+  EXPECT_EQ(far.cases.front().verdict, "slower");
+  EXPECT_EQ(far.slower.size(), 1u);
+  // The threshold is the floor of the margin.
+  EXPECT_EQ(compare_runs(a, c, {.threshold = 0.3}).cases.front().verdict, "same");
+}
+
+TEST(Compare, AShiftOfTheWholeRunIsAWarning) {
+  RunResults a, b;
+  for (const Index threads : {1, 2, 3}) {
+    a.cases.push_back(timed(threads, spread_around(10)));
+    b.cases.push_back(timed(threads, spread_around(threads == 1 ? 10 : 12)));
+  }
+  auto has_shift_warning = [](const Comparison& c) {
+    return std::any_of(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
+      return w.find("shift of the whole run") != w.npos;
+    });
+  };
+  EXPECT_TRUE(has_shift_warning(compare_runs(a, b, {})));
+  EXPECT_FALSE(has_shift_warning(compare_runs(a, a, {})));
 }
 
 TEST(Compare, AFailureWhereAPassedIsARegression) {

@@ -50,7 +50,8 @@ int compare_command(const CompareArgs& args) {
     fmt::print(
         "# {} vs {}\n\nMedian latencies of the cases both runs hold. A verdict needs {} samples a "
         "side; slower / faster: a two-sided Mann-Whitney U test on the repetition times below "
-        "alpha {} and B / A beyond 1 +- {}; noisy: either run flagged the case.\n\n{}",
+        "alpha {} and B / A beyond 1 +- margin, the larger of {} and the two runs' cv summed; "
+        "noisy: either run flagged the case.\n\n{}",
         args.run_a, args.run_b, kMinSamples, args.alpha, args.threshold,
         render_markdown(c.table()));
     print_summary(c);

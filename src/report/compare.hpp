@@ -13,7 +13,7 @@
 namespace attnbench {
 
 struct CompareOptions {
-  double threshold = 0.05;          // median ratio beyond 1 +- threshold
+  double threshold = 0.05;          // the least margin (see CaseComparison::margin)
   double alpha = 0.05;              // significance level of the test
   std::vector<std::string> ignore;  // axes left out of the ids that match cases
 };
@@ -24,6 +24,7 @@ struct CaseComparison {
   const CaseRecord* b = nullptr;
   std::string verdict;  // same slower faster noisy insufficient untimed only_in_a only_in_b
   std::optional<double> ratio, p_value;
+  std::optional<double> margin;  // B / A must leave 1 +- margin: max(threshold, cv A + cv B)
 };
 
 struct Comparison {

@@ -36,6 +36,7 @@ void add_run(CLI::App& app, RunArgs& args) {
       "the task's share by default");
   run->add_option("--resume", args.sweep.resume,
                   "finish an interrupted run: skip the cases its results.jsonl holds");
+  run->add_flag("--ids", args.sweep.show_ids, "progress lines name cases by id, not by label");
   run->add_flag("--reprobe", args.sweep.reprobe,
                 "measure the machine probes even when the cache (~/.cache/attnbench) holds them");
   run->add_option("--memory-limit", args.memory_limit,

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "config/labels.hpp"
 #include "core/composite.hpp"
 #include "core/errors.hpp"
 
@@ -14,7 +15,7 @@ namespace attnbench {
 namespace {
 
 std::vector<std::string> entry_keys() {
-  std::vector<std::string> keys = {"name", "params", "sweep", "of", "baseline"};
+  std::vector<std::string> keys = {"name", "label", "params", "sweep", "of", "baseline"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -91,6 +92,14 @@ const PatternInfo& plugin_or_fail(const YamlSource& src, const YAML::Node& node,
 void read_plugin_params(const YamlSource& src, const YAML::Node& node, const std::string& key,
                         PatternEntry& entry);
 
+std::string read_label(const YamlSource& src, const YAML::Node& node, const std::string& key) {
+  const std::string label = src.read_string(node, key);
+  if (label.empty() || label.size() > 60 || label.find_first_of("\n|") != std::string::npos) {
+    src.fail(node, key, "expected a label of 1 to 60 characters without '|' or a line break");
+  }
+  return label;
+}
+
 // `of:` — the parts of a union, intersection or per_head composition, each a plugin with params
 // (and, for per_head, its number of heads).
 PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, const std::string& key,
@@ -132,6 +141,7 @@ PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std
   PatternEntry entry{.axes = read_axes(src, node, key, experiment_axes), .node = node, .key = key};
   if (node["baseline"])
     entry.baseline = read_baseline(src, node["baseline"], join_key(key, "baseline"));
+  if (node["label"]) entry.label = read_label(src, node["label"], join_key(key, "label"));
   if (entry.axes.seq_len.empty()) {
     src.fail(node, join_key(key, "seq_len"),
              "missing: give seq_len at the top level or in this pattern entry");
@@ -281,8 +291,16 @@ ParamValues params_from_overrides(const PatternInfo& info, const std::vector<Ove
 std::vector<PatternEntry> read_patterns(const YamlSource& src, const YAML::Node& list,
                                         const Axes& experiment_axes) {
   std::vector<PatternEntry> entries;
+  std::map<std::string, std::string> labelled;  // label -> the entry that has it
   for (std::size_t i = 0; i < list.size(); ++i) {
     entries.push_back(read_entry(src, list[i], "patterns." + std::to_string(i), experiment_axes));
+    const PatternEntry& entry = entries.back();
+    if (entry.label.empty()) continue;
+    const auto [it, fresh] = labelled.emplace(entry.label, entry.key);
+    if (!fresh) {
+      src.fail(entry.node["label"], join_key(entry.key, "label"),
+               fmt::format("label '{}' is already the label of {}", entry.label, it->second));
+    }
   }
   return entries;
 }
@@ -304,6 +322,8 @@ std::size_t count_cases(const std::vector<PatternEntry>& entries) {
       times(list->size());
     }
     times(a.executor.size());
+    times(a.dtype.size());
+    times(a.pass.size());
     if (__builtin_add_overflow(total, n, &total)) total = kSaturated;
   }
   return total;
@@ -325,9 +345,12 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
   cases.reserve(count_cases(entries));
   std::set<std::string> ids;
   for (const PatternEntry& entry : entries) {
+    std::set<std::string> swept;
+    for (const auto& sweep : entry.sweeps) swept.insert(sweep.first);
     for (const PatternSpec& spec : pattern_specs(entry)) {
       Case base;
       base.pattern = spec;
+      base.label = spec_label(spec, swept, entry.label);
       base.measurement = measurement;
       base.measurement.baseline = entry.baseline.value_or(measurement.baseline);
       for (CaseKey& point : axis_product(entry.axes)) {

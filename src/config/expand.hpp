@@ -24,6 +24,7 @@ struct PatternEntry {
   std::optional<PatternSpec> composite;  // set for union / intersection / per_head
   Axes axes;                             // the experiment's, with this entry's own overrides
   std::optional<bool> baseline;          // the entry's own `baseline: full|none`
+  std::string label;                     // the entry's own `label:`, empty when generated
   YAML::Node node;
   std::string key;
 };

@@ -57,6 +57,7 @@ struct Case {
   Index q_len = 0;  // as executed, from the pattern's `lengths` (usually key.seq_len)
   Index kv_len = 0;
   Measurement measurement;
+  std::string label;  // what tables and progress lines show (config/labels.hpp); not identity
 
   std::string id() const { return key.id(); }
   LayoutShape layout_shape() const { return {q_len, kv_len, key.block_q, key.block_kv}; }

@@ -31,6 +31,7 @@ std::vector<Cell> cells_of(const RunResults& results) {
 }
 
 std::string pattern_label(const CaseRecord& r) {
+  if (!r.label.empty()) return r.label;
   std::string label = r.pattern;
   if (r.params.contains("of")) return label + " " + r.params.at("of").dump();
   for (const auto& [name, value] : r.params.items()) {

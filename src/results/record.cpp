@@ -274,7 +274,11 @@ std::optional<RunMode> parse_mode(std::string_view text) {
 }
 
 Json to_json(const CaseRecord& r) {
-  Json j{{"type", "case"}, {"id", r.id()}, {"pattern", r.pattern}, {"params", r.params}};
+  Json j{{"type", "case"},
+         {"id", r.id()},
+         {"label", r.label},
+         {"pattern", r.pattern},
+         {"params", r.params}};
   if (r.is_baseline) j["role"] = "baseline";
   write_key(j, r.key);
   j.update(Json{
@@ -316,6 +320,7 @@ CaseRecord case_from_json(const Json& raw) {
   CaseRecord r;
   r.key = read_key(j);
   read(j, "pattern", r.pattern), read(j, "params", r.params);
+  r.label = j.value("label", "");  // absent before labels were recorded
   read(j, "q_len", r.q_len), read(j, "kv_len", r.kv_len), read(j, "impl", r.impl);
   if (j.contains("mode") && !j.at("mode").is_null()) {
     r.mode = enum_field<RunMode>(j, "mode", kModeNames);

@@ -103,6 +103,7 @@ struct MaskFigures {
 
 struct CaseRecord {
   CaseKey key;          // the identity: written by name, one field per axis
+  std::string label;    // what a person reads (the entry's `label:` or generated); may be empty
   std::string pattern;  // the pattern's name, and its parameters as JSON types
   Json params = Json::object();
   std::int64_t q_len = 0, kv_len = 0;  // as executed

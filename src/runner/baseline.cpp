@@ -44,6 +44,7 @@ std::optional<Case> baseline_case(const Case& c, const CaseRecord& r) {
   b.key.seq_kv_len = c.kv_len;
   b.key.executor = ExecutorKind::kSparse;
   b.measurement.baseline = false;
+  b.label = causal ? "full attention (causal)" : "full attention";
   return b;
 }
 

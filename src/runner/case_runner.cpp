@@ -159,6 +159,7 @@ CaseRecord describe_case(const Case& c) {
   r.key = c.key;
   r.pattern = c.pattern.name;
   r.params = params_json(c.pattern);
+  r.label = c.label;
   r.q_len = c.q_len, r.kv_len = c.kv_len;
   return r;
 }

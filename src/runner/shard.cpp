@@ -22,14 +22,14 @@ std::optional<int> to_int(const std::string& text) {
   return value;
 }
 
+}  // namespace
+
 // Dense work of the case at its executed lengths: the key's shape over its lengths.
 double predicted_cost(const Case& c) {
   const CaseKey& k = c.key;
   return static_cast<double>(k.batch * k.heads * k.head_dim) * static_cast<double>(c.q_len) *
          static_cast<double>(c.kv_len);
 }
-
-}  // namespace
 
 Shard parse_shard(const std::string& text, const std::string& source) {
   const std::size_t slash = text.find('/');

@@ -23,6 +23,9 @@ Shard parse_shard(const std::string& text, const std::string& source);
 // tasks 0, 10 and 20 as shards 1/3, 2/3 and 3/3).
 std::optional<Shard> shard_from_slurm();
 
+// What a case is predicted to cost, in arbitrary units (its dense FLOPs): for balance and ETAs.
+double predicted_cost(const Case& c);
+
 std::vector<const Case*> shard_cases(const std::vector<const Case*>& cases, const Shard& shard);
 
 }  // namespace attnbench

@@ -19,6 +19,7 @@
 #include "measure/cpu_load.hpp"
 #include "measure/environment.hpp"
 #include "report/case_table.hpp"
+#include "report/summary.hpp"
 #include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
 #include "runner/probes.hpp"
@@ -201,6 +202,20 @@ void print_summary(const std::string& text) {
   }
 }
 
+// "table, comparison, flops (.md .csv .json .tex)": the files a run wrote, by name and format.
+std::string files_in_short(const std::vector<std::string>& paths) {
+  std::vector<std::string> stems, extensions;
+  auto add = [](std::vector<std::string>& list, std::string item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
+  };
+  for (const std::string& path : paths) {
+    const std::filesystem::path file(path);
+    add(stems, file.stem().string());
+    add(extensions, file.extension().string());
+  }
+  return fmt::format("{} ({})", fmt::join(stems, ", "), fmt::join(extensions, " "));
+}
+
 // The command that finishes the run: the real config and its overrides, quoted for a shell.
 std::string resume_hint(const Experiment& experiment, RunMode mode, const std::string& dir) {
   const auto quote = [](const std::string& text) {
@@ -220,8 +235,8 @@ int finish(const Experiment& experiment, RunMode mode, const std::string& dir, i
           {"type", "end"}, {"finished_utc", utc_timestamp()}, {"load_average", load_averages()}}
                        .dump());
   const RunResults results = read_results(dir + "/results.jsonl");
-  write_reports(results, dir, all_formats());
-  std::string summary = render_markdown(case_table(results));
+  const std::vector<std::string> written = write_reports(results, dir, all_formats());
+  std::string summary = render_run_summary(results);
   std::map<CaseStatus, int> counts;
   for (const CaseRecord& r : results.cases) {
     if (!r.is_baseline) ++counts[r.status];
@@ -232,7 +247,8 @@ int finish(const Experiment& experiment, RunMode mode, const std::string& dir, i
       parts.push_back(fmt::format("{} {}", counts[status], to_string(status)));
     }
   }
-  summary += fmt::format("\n{}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "), dir);
+  summary += fmt::format("\n{}\nviews: {}/ {}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "),
+                         dir, files_in_short(written), dir);
   print_summary(summary);
   if (signal != 0) {
     spdlog::warn("stopped by {}: finish with `{}`", strsignal(signal),
@@ -271,7 +287,8 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
                                  .gemm_gflops = context.gemm_gflops,
                                  .probes = context.probes};
   SweepRunner runner(cases, case_options, file,
-                     previous ? previous->cases : std::vector<CaseRecord>{}, options.mode);
+                     previous ? previous->cases : std::vector<CaseRecord>{}, options.mode,
+                     options.show_ids);
   if (!runner.run(stop_requested())) return 1;  // the results folder disappeared
   return finish(experiment, options.mode, dir, stop_signal());
 }

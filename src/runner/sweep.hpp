@@ -18,7 +18,8 @@ struct SweepOptions {
   // "K/N"; by default a resumed run's own share, else inside a Slurm array the task's share.
   std::optional<std::string> shard;
   std::optional<std::int64_t> memory_limit;
-  bool reprobe = false;  // measure the machine probes even when the cache holds them
+  bool reprobe = false;   // measure the machine probes even when the cache holds them
+  bool show_ids = false;  // progress lines name cases by id (default: by label)
   std::string command_line;
 };
 

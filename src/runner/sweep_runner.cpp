@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "runner/baseline.hpp"
 #include "runner/cell_runner.hpp"
@@ -13,58 +12,19 @@
 
 namespace attnbench {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-class Progress {
- public:
-  explicit Progress(std::size_t total) : total_(total), start_(Clock::now()), tty_(isatty(2)) {}
-
-  void starting(std::size_t index, const std::string& id) const {
-    if (!tty_) return;
-    const double elapsed = seconds();
-    const double eta =
-        index == 0 ? 0 : elapsed / static_cast<double>(index) * static_cast<double>(total_ - index);
-    fmt::print(stderr, "\r\033[K[{}/{}] {}  elapsed {:.0f}s  remaining ~{:.0f}s", index + 1, total_,
-               id, elapsed, eta);
-    std::fflush(stderr);
-  }
-
-  void finished(std::size_t index, const CaseRecord& r) const {
-    if (tty_) fmt::print(stderr, "\r\033[K");
-    const std::string latency =
-        r.latency_ms ? fmt::format(", median {:.3f} ms", r.latency_ms->median) : "";
-    const std::string speedup =
-        r.speedup_vs_full ? fmt::format(", {:.2f}x vs full", *r.speedup_vs_full) : "";
-    const std::string why = r.message.empty() ? "" : ": " + r.message;
-    const std::string place =
-        r.is_baseline ? "[baseline]" : fmt::format("[{}/{}]", index + 1, total_);
-    if (is_success(r.status)) {
-      spdlog::info("{} {} {}{}{}{}", place, to_string(r.status), r.id(), latency, speedup, why);
-    } else {
-      spdlog::error("{} {} {}{}", place, to_string(r.status), r.id(), why);
-    }
-  }
-
- private:
-  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-  std::size_t total_;
-  Clock::time_point start_;
-  bool tty_;
-};
-
-}  // namespace
-
 SweepRunner::SweepRunner(std::vector<const Case*> cases, const CaseOptions& options,
-                         ResultsFile& file, const std::vector<CaseRecord>& previous, RunMode mode)
-    : cases_(std::move(cases)), options_(options), file_(file), mode_(mode) {
+                         ResultsFile& file, const std::vector<CaseRecord>& previous, RunMode mode,
+                         bool show_ids)
+    : cases_(std::move(cases)),
+      options_(options),
+      file_(file),
+      mode_(mode),
+      progress_(cases_, show_ids) {
   for (const CaseRecord& r : previous) note(r);
   for (const Case* c : cases_) cells_[cell_key(c->key)].push_back(c);
 }
 
 bool SweepRunner::run(const std::atomic<bool>& stop) {
-  const Progress progress(cases_.size());
   for (std::size_t i = 0; i < cases_.size() && !stop; ++i) {
     const Case& c = *cases_[i];
     if (done_.count(c.id())) continue;
@@ -72,7 +32,7 @@ bool SweepRunner::run(const std::atomic<bool>& stop) {
       spdlog::error("{} was deleted or moved: the sweep stops here", file_.path());
       return false;
     }
-    progress.starting(i, c.id());
+    progress_.starting(i, c);
     std::vector<const Case*> cell;
     for (const Case* sibling : cells_.at(cell_key(c.key))) {
       if (!done_.count(sibling->id())) cell.push_back(sibling);
@@ -90,12 +50,11 @@ void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t
   for (const Case* c : cell) done_.insert(c->id());
   std::vector<CaseRecord> records = run_cell(cell, options_);
   for (const CaseRecord& r : records) note(r);
-  const Progress progress(cases_.size());
   for (std::size_t i = 0; i < cell.size(); ++i) {
     attach(*cell[i], records[i]);
     records[i].mode = mode_;
     file_.append_line(to_json(records[i]).dump());
-    progress.finished(position + i, records[i]);
+    progress_.finished(position + i, records[i]);
   }
 }
 
@@ -161,7 +120,7 @@ const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
   record.is_baseline = true;
   record.mode = mode_;
   file_.append_line(to_json(record).dump());
-  Progress(cases_.size()).finished(0, record);
+  progress_.finished(0, record);
   note(record);
   const auto it = timed_.find(id);
   return it == timed_.end() ? nullptr : &it->second;

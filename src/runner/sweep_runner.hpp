@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runner/case_runner.hpp"
+#include "runner/progress.hpp"
 #include "runner/results_file.hpp"
 
 namespace attnbench {
@@ -18,8 +19,9 @@ class SweepRunner {
  public:
   // `previous`: the records of the run being resumed (their ids are done, their timings reused).
   // `mode` is written into every record.
+  // `show_ids`: progress lines name cases by id rather than by label.
   SweepRunner(std::vector<const Case*> cases, const CaseOptions& options, ResultsFile& file,
-              const std::vector<CaseRecord>& previous, RunMode mode);
+              const std::vector<CaseRecord>& previous, RunMode mode, bool show_ids);
 
   // Runs every case not yet recorded; stops between cells once `stop` is set, and discards a
   // cell that SIGTERM or SIGHUP interrupted (CaseAborted). False when the results file was
@@ -40,6 +42,7 @@ class SweepRunner {
   std::map<std::string, std::vector<const Case*>> cells_;  // cell key -> its cases
   std::map<std::string, std::string> untimed_;             // by id: why a record has no latency
   RunMode mode_;
+  Progress progress_;
 };
 
 }  // namespace attnbench

@@ -15,6 +15,7 @@
 #include "exec/reference_backward.hpp"
 #include "pattern_cases.hpp"
 #include "runner/case_runner.hpp"
+#include "runner/gradient_check.hpp"
 
 namespace attnbench::testing {
 namespace {
@@ -136,6 +137,34 @@ INSTANTIATE_TEST_SUITE_P(
     Passes, BothExecutors,
     ::testing::Combine(::testing::Values(ExecutorKind::kSparse, ExecutorKind::kDense),
                        ::testing::Values(Pass::kBackward, Pass::kTrain), ::testing::Values(1, 3)));
+
+TEST(ReferenceGradients, SampledKeySlicesAreTheFirstAndLastOfTheFullOnes) {
+  const auto pattern = bottom_right_window(40, 40, 4);
+  const Problem problem{2, 4, 2, 40, 40, 8, 2, DataType::kF32, Pass::kTrain};
+  const Tensors in = random_inputs(problem, 5);
+  const ReferenceGradients all = reference_gradients(*pattern, problem, in, {7, 9, 0});
+  const ReferenceGradients two = reference_gradients(*pattern, problem, in, {7, 9, 2});
+  ASSERT_EQ(two.key_slices, (std::vector<Index>{0, 3}));
+  EXPECT_EQ(two.dq, all.dq);
+  const std::size_t slice = 9 * 8;
+  EXPECT_TRUE(std::equal(two.dk.begin(), two.dk.begin() + slice, all.dk.begin()));
+  EXPECT_TRUE(std::equal(two.dv.begin() + slice, two.dv.end(), all.dv.begin() + 3 * slice));
+}
+
+TEST(GradientCheck, FailsAGradientBeyondItsToleranceAndNamesIt) {
+  const auto pattern = bottom_right_window(50, 50, 2);
+  const Problem problem{1, 2, 2, 50, 50, 16, 2, DataType::kF32, Pass::kTrain};
+  const Tensors in = random_inputs(problem, 8);
+  BlockLayout layout = build_layout(*pattern, {50, 50, 16, 16}, 2);
+  add_transpose(layout);
+  PassRun run = run_pass(ExecutorKind::kSparse, problem, layout, in);
+  EXPECT_EQ(gradient_failure(check_gradients(*pattern, problem, in, run.grads, 50)), std::nullopt);
+  run.grads.dv[kv_offset(problem, 0, 1) + 49 * 16] += 1e-2f;  // the last key of key head 1
+  const std::optional<std::string> failure =
+      gradient_failure(check_gradients(*pattern, problem, in, run.grads, 50));
+  ASSERT_TRUE(failure);
+  EXPECT_NE(failure->find("dv"), std::string::npos) << *failure;
+}
 
 TEST(SparseBackward, RefusesALayoutWithoutItsTranspose) {
   const auto pattern = bottom_right_window(64, 64, 1);

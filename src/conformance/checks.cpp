@@ -217,6 +217,9 @@ const std::vector<Check>& all_checks() {
       {"closed_form", "closed_form_pairs against the counted pairs", check_closed_form},
       {"executors", "dense and sparse executors against the double-precision reference, f32+bf16",
        check_executors},
+      {"gradients",
+       "dense and sparse executors' dQ, dK, dV against the double-precision reference, f32",
+       check_executor_gradients},
   };
   return checks;
 }

@@ -25,8 +25,11 @@ struct Check {
   Verdict (*run)(const PatternInstance& instance);
 };
 
-// fill_row, classifier, layout, closed_form, executors, in that order.
+// fill_row, classifier, layout, closed_form, executors, gradients, in that order.
 const std::vector<Check>& all_checks();
+
+// The `gradients` check (gradient_check.cpp): both executors' dQ, dK, dV in a train pass.
+Verdict check_executor_gradients(const PatternInstance& instance);
 
 struct CheckResult {
   std::string check;

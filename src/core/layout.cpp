@@ -22,8 +22,17 @@ Index BlockLayout::kv_tile_cols(Index kv_tile) const {
 }
 
 std::size_t BlockLayout::bytes() const {
-  return row_start.size() * sizeof(row_start[0]) + tiles.size() * sizeof(LayoutTile) + masks.size();
+  return row_start.size() * sizeof(row_start[0]) + tiles.size() * sizeof(LayoutTile) +
+         masks.size() + transpose.bytes();
 }
+
+std::span<const TransposedTile> BlockLayout::column(int head, Index kv_tile) const {
+  const Index index = layout_head(head) * kv_tiles + kv_tile;
+  return {transpose.entries.data() + transpose.column_start[index],
+          transpose.entries.data() + transpose.column_start[index + 1]};
+}
+
+void add_transpose(BlockLayout& layout) { layout.transpose = transpose_layout(layout); }
 
 namespace {
 

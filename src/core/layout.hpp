@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/layout_transpose.hpp"
 #include "core/pattern.hpp"
 
 namespace attnbench {
@@ -37,19 +38,25 @@ class BlockLayout {
   // Partial-tile masks, block_q x block_kv bytes each (row-major, row stride block_kv; rows and
   // columns past a ragged edge are 0).
   std::vector<std::uint8_t> masks;
+  // Built only for cases that compute gradients (add_transpose); empty otherwise.
+  LayoutTranspose transpose;
 
   int layout_head(int head) const { return layout_heads == 1 ? 0 : head; }
   std::span<const LayoutTile> row(int head, Index q_tile) const;
   const std::uint8_t* mask(const LayoutTile& tile) const { return masks.data() + tile.mask_offset; }
   Index q_tile_rows(Index q_tile) const;    // the real (ragged-aware) height of a query tile
   Index kv_tile_cols(Index kv_tile) const;  // the real width of a key tile
-  std::size_t bytes() const;                // the layout's own memory
+  std::size_t bytes() const;                // the layout's own memory, its transpose included
+  std::span<const TransposedTile> column(int head, Index kv_tile) const;  // needs the transpose
 };
 
 // Builds the layout of `pattern` for `shape`, on `threads` threads (the build is timed as
 // layout_ms). Uses the pattern's candidate ranges and classifier where it has them and scans the
 // predicate elsewhere.
 BlockLayout build_layout(const Pattern& pattern, const LayoutShape& shape, int threads);
+
+// Builds the layout's transpose in place (the backward pass needs it).
+void add_transpose(BlockLayout& layout);
 
 // Compares the layout with a scan of the predicate on `sample_rows` query tiles spread over the
 // sequence (each head's, at most 64 candidate key tiles a row); a description of the first

@@ -55,6 +55,7 @@ PreparedMask prepare_mask(const MaskRequest& request, const InputSource& inputs)
   }
   const auto start = Clock::now();
   mask.layout = build_layout(*mask.pattern, shape, request.threads);
+  if (request.transpose) add_transpose(mask.layout);
   mask.layout_ms = ms_since(start);
   // A plugin whose fast paths disagree with its predicate would give a silently wrong mask.
   if (const std::optional<std::string> wrong =

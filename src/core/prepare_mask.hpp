@@ -31,6 +31,7 @@ struct MaskRequest {
   // Beyond it, prepare_mask throws MemoryNeed before allocating.
   std::int64_t budget = 0;
   std::int64_t input_bytes = 0;  // what the InputSource allocates, when it is called
+  bool transpose = false;        // also build the layout's transpose (gradient passes), timed
 };
 
 struct PreparedPattern {
@@ -56,13 +57,15 @@ PreparedMask prepare_mask(const MaskRequest& request, const InputSource& inputs)
 
 // The request of a case.
 inline MaskRequest mask_request(const Case& c) {
-  return MaskRequest{c.pattern,
-                     c.q_len,
-                     c.kv_len,
-                     c.heads(),
-                     c.key.block_q,
-                     c.key.block_kv,
-                     static_cast<int>(c.key.threads)};
+  MaskRequest request{c.pattern,
+                      c.q_len,
+                      c.kv_len,
+                      c.heads(),
+                      c.key.block_q,
+                      c.key.block_kv,
+                      static_cast<int>(c.key.threads)};
+  request.transpose = c.key.pass == Pass::kBackward || c.key.pass == Pass::kTrain;
+  return request;
 }
 
 }  // namespace attnbench

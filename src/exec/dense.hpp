@@ -12,6 +12,8 @@ class DenseExecutor final : public Executor {
   DenseExecutor(const Problem& problem, const BlockLayout& layout);
   void run(const Tensors& inputs, void* out) override;
   std::string impl() const override { return impl_; }
+  // After run(), in f32: the probabilities [batch, heads, q_len, kv_len] (the backward reads them).
+  const std::vector<float>& probabilities() const { return scores_; }
 
  private:
   void apply_mask();

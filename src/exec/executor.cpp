@@ -4,11 +4,18 @@
 
 #include "core/check.hpp"
 #include "exec/dense.hpp"
+#include "exec/gradients.hpp"
 #include "exec/sparse.hpp"
 
 namespace attnbench {
 
 std::size_t workspace_bytes(ExecutorKind executor, const Problem& p, const LayoutShape& shape) {
+  const std::size_t gradients = p.gradients() ? gradient_bytes(executor, p, shape) : 0;
+  return gradients + forward_workspace_bytes(executor, p, shape);
+}
+
+std::size_t forward_workspace_bytes(ExecutorKind executor, const Problem& p,
+                                    const LayoutShape& shape) {
   switch (executor) {
     case ExecutorKind::kDense: {
       // f32 scores; for bf16 also the probabilities converted for the second GEMM.
@@ -30,6 +37,9 @@ std::size_t workspace_bytes(ExecutorKind executor, const Problem& p, const Layou
 
 std::unique_ptr<Executor> make_executor(ExecutorKind executor, const Problem& problem,
                                         const BlockLayout& layout) {
+  if (problem.gradients()) {
+    return std::make_unique<GradientPass>(make_differentiable(executor, problem, layout), problem);
+  }
   switch (executor) {
     case ExecutorKind::kDense: return std::make_unique<DenseExecutor>(problem, layout);
     case ExecutorKind::kSparse: return std::make_unique<SparseExecutor>(problem, layout);

@@ -75,4 +75,11 @@ void online_softmax_finish(SoftmaxState state, std::int64_t rows, float* out) {
   }
 }
 
+void online_softmax_lse(SoftmaxState state, std::int64_t rows, float* lse) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+    lse[r] = state.sum[r] > 0.0f ? state.max[r] + std::log(state.sum[r])
+                                 : -std::numeric_limits<float>::infinity();
+  }
+}
+
 }  // namespace attnbench

@@ -24,4 +24,7 @@ void online_softmax_finish(SoftmaxState state, std::int64_t rows, float* out);
 // The same, written in bf16.
 void online_softmax_finish(SoftmaxState state, std::int64_t rows, std::uint16_t* out);
 
+// lse row = max + log(sum): the row's log-sum-exp (-inf for a row that saw no key).
+void online_softmax_lse(SoftmaxState state, std::int64_t rows, float* lse);
+
 }  // namespace attnbench

@@ -32,7 +32,8 @@ Problem problem_of(const Case& c) {
                  .kv_len = c.kv_len,
                  .head_dim = k.head_dim,
                  .threads = static_cast<int>(k.threads),
-                 .dtype = k.dtype};
+                 .dtype = k.dtype,
+                 .pass = k.pass};
 }
 
 ContentInputs content_inputs(const Problem& p, const Tensors& t) {
@@ -45,7 +46,13 @@ Tensors random_inputs(const Problem& problem, std::uint64_t seed) {
   fill_uniform(t.k, problem.kv_elements(), splitmix64(seed * 3 + 1));
   fill_uniform(t.v, problem.kv_elements(), splitmix64(seed * 3 + 2));
   round_inputs(t, problem.dtype);
+  add_output_gradient(t, problem, seed);
   return t;
+}
+
+void add_output_gradient(Tensors& tensors, const Problem& problem, std::uint64_t seed) {
+  if (!problem.gradients()) return;
+  fill_uniform(tensors.d_out, problem.q_elements(), splitmix64(seed * 3 + 0x9d0));
 }
 
 }  // namespace attnbench

@@ -23,7 +23,9 @@ struct Problem {
   Index head_dim = 64;
   int threads = 1;
   DataType dtype = DataType::kF32;
+  Pass pass = Pass::kForward;  // backward and train also compute dQ, dK, dV (f32 only)
 
+  bool gradients() const { return pass == Pass::kBackward || pass == Pass::kTrain; }
   Index group() const { return heads / kv_heads; }
   std::size_t q_elements() const {
     return static_cast<std::size_t>(batch * heads * q_len * head_dim);
@@ -39,9 +41,11 @@ struct Problem {
 
 // The inputs in f32; for a bf16 problem also their bf16 copies (round_inputs, exec/dtype.hpp),
 // which the executors read, while the f32 values are the same numbers for the reference.
+// For a pass that computes gradients also dO, the output's gradient ([batch, heads, q_len, d]).
 struct Tensors {
   std::vector<float> q, k, v;
   std::vector<std::uint16_t> q_bf16, k_bf16, v_bf16;
+  std::vector<float> d_out;
 };
 
 // What an executor reads: Q, K and V in `dtype`.
@@ -64,6 +68,10 @@ inline float output_value(const void* out, DataType dtype, std::size_t index) {
 // Uniform values in [-1, 1) from a counter-based generator: the same for a seed on any thread
 // count, and fast enough for million-token inputs; rounded to the problem's dtype.
 Tensors random_inputs(const Problem& problem, std::uint64_t seed);
+
+// A seeded dO (uniform in [-1, 1), a stream of its own), for a problem that computes gradients;
+// nothing otherwise. random_inputs calls it; loaded inputs get it too.
+void add_output_gradient(Tensors& tensors, const Problem& problem, std::uint64_t seed);
 
 // What a content-dependent pattern sees: batch item 0 of Q and K.
 ContentInputs content_inputs(const Problem& problem, const Tensors& tensors);

@@ -148,8 +148,8 @@ void SparseExecutor::apply_masks(const Chunk& chunk, Index rows, float* scores) 
   }
 }
 
-void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputData& in,
-                              void* out) const {
+void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputData& in, void* out,
+                              float* lse) const {
   const Index d = problem_.head_dim;
   const Index rows = layout_.q_tile_rows(task.q_tile);
   const Index q_row0 = task.q_tile * layout_.shape.block_q;
@@ -192,15 +192,18 @@ void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputD
   } else {
     online_softmax_finish(softmax, rows, reinterpret_cast<float*>(at(out, q_at)));
   }
+  if (lse != nullptr) online_softmax_lse(softmax, rows, lse + q_at / static_cast<std::size_t>(d));
 }
 
-void SparseExecutor::run(const Tensors& tensors, void* out) {
+void SparseExecutor::run(const Tensors& tensors, void* out) { run_saving(tensors, out, nullptr); }
+
+void SparseExecutor::run_saving(const Tensors& tensors, void* out, float* lse) {
   const InputData in = input_data(tensors, problem_.dtype);
   const auto count = static_cast<std::int64_t>(tasks_.size());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(problem_.threads)
   for (std::int64_t i = 0; i < count; ++i) {
     ThreadState& state = *threads_[static_cast<std::size_t>(omp_get_thread_num())];
-    run_task(tasks_[static_cast<std::size_t>(i)], state, in, out);
+    run_task(tasks_[static_cast<std::size_t>(i)], state, in, out, lse);
   }
 }
 

@@ -32,6 +32,9 @@ class SparseExecutor final : public Executor {
   SparseExecutor(const Problem& problem, const BlockLayout& layout);
   ~SparseExecutor() override;
   void run(const Tensors& inputs, void* out) override;
+  // The same, also writing each query row's log-sum-exp of its scaled scores ([batch, heads,
+  // q_len]; -inf for a row with no key): all the backward pass needs besides O.
+  void run_saving(const Tensors& inputs, void* out, float* lse);
   std::string impl() const override { return impl_; }
 
   struct ThreadState;
@@ -42,7 +45,8 @@ class SparseExecutor final : public Executor {
   };
   void plan_chunks();
   void plan_tasks();
-  void run_task(const Task& task, ThreadState& state, const InputData& in, void* out) const;
+  void run_task(const Task& task, ThreadState& state, const InputData& in, void* out,
+                float* lse) const;
   void apply_masks(const Chunk& chunk, Index rows, float* scores) const;
 
   Problem problem_;

@@ -27,7 +27,8 @@ std::vector<Cell> cells_of(const RunResults& results);
 std::string pattern_label(const CaseRecord& r);
 
 // " bf16" for a case away from the default dtype, " bf16 (emulated)" when oneDNN emulated it;
-// empty for f32, so that f32 views read as before the axis existed.
+// empty for f32, so that f32 views read as before the axis existed; then " backward" or " train"
+// for those passes.
 std::string dtype_suffix(const CaseRecord& r);
 
 std::optional<double> median_ms(const CaseRecord* r);

@@ -190,12 +190,31 @@ NoiseFigures noise_from(const Json& j) {
   return n;
 }
 
+Json gradient_error_json(const GradientError& e) {
+  return Json{{"max_abs_err", e.max_abs_err}, {"max_rel_err", e.max_rel_err}};
+}
+
+GradientError gradient_error_from(const Json& j) {
+  GradientError e;
+  read(j, "max_abs_err", e.max_abs_err), read(j, "max_rel_err", e.max_rel_err);
+  return e;
+}
+
 Json accuracy_json(const AccuracyFigures& a) {
-  return Json{{"max_abs_err", a.max_abs_err},
-              {"max_rel_err", a.max_rel_err},
-              {"rows_checked", a.rows_checked},
-              {"non_finite", a.non_finite},
-              {"tolerance", a.tolerance}};
+  Json j{{"max_abs_err", a.max_abs_err},
+         {"max_rel_err", a.max_rel_err},
+         {"rows_checked", a.rows_checked},
+         {"non_finite", a.non_finite},
+         {"tolerance", a.tolerance}};
+  if (const auto& g = a.gradients) {
+    j.update(Json{{"dq", gradient_error_json(g->dq)},
+                  {"dk", gradient_error_json(g->dk)},
+                  {"dv", gradient_error_json(g->dv)},
+                  {"keys_checked", g->keys_checked},
+                  {"gradient_non_finite", g->non_finite},
+                  {"gradient_tolerance", g->tolerance}});
+  }
+  return j;
 }
 
 AccuracyFigures accuracy_from(const Json& j) {
@@ -204,6 +223,16 @@ AccuracyFigures accuracy_from(const Json& j) {
   read(j, "rows_checked", a.rows_checked);
   if (j.contains("non_finite")) read(j, "non_finite", a.non_finite);  // absent before it existed
   a.tolerance = j.value("tolerance", 0.0);
+  if (j.contains("dq")) {
+    GradientAccuracy g;
+    g.dq = gradient_error_from(j.at("dq"));
+    g.dk = gradient_error_from(j.at("dk"));
+    g.dv = gradient_error_from(j.at("dv"));
+    read(j, "keys_checked", g.keys_checked);
+    read(j, "gradient_non_finite", g.non_finite);
+    read(j, "gradient_tolerance", g.tolerance);
+    a.gradients = g;
+  }
   return a;
 }
 
@@ -310,6 +339,8 @@ Json to_json(const CaseRecord& r) {
        {{"analytic_bytes", r.memory.analytic_bytes}, {"peak_rss_bytes", r.memory.peak_rss_bytes}}},
       {"accuracy", r.accuracy ? accuracy_json(*r.accuracy) : Json(nullptr)},
       {"mask", mask_json(r.mask)}});
+  if (r.memory.saved_bytes) j["memory"]["saved_bytes"] = *r.memory.saved_bytes;
+  if (!r.grad_of.empty()) j["grad_of"] = r.grad_of;
   encode_non_finite(j);
   return j;
 }
@@ -352,6 +383,8 @@ CaseRecord case_from_json(const Json& raw) {
   const Json& mem = j.at("memory");
   read(mem, "analytic_bytes", r.memory.analytic_bytes);
   read(mem, "peak_rss_bytes", r.memory.peak_rss_bytes);
+  r.memory.saved_bytes = optional_from<std::int64_t>(mem, "saved_bytes");
+  r.grad_of = j.value("grad_of", "");
   if (!j.at("accuracy").is_null()) r.accuracy = accuracy_from(j.at("accuracy"));
   r.mask = mask_from(j.at("mask"));
   return r;

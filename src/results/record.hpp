@@ -72,6 +72,23 @@ struct DensityFigures {
 struct MemoryFigures {
   std::int64_t analytic_bytes = 0;  // inputs, output, workspace, layout
   std::int64_t peak_rss_bytes = 0;  // measured peak resident size while the case ran
+  // Gradient passes: what the forward keeps for the backward (log-sum-exp or probabilities).
+  std::optional<std::int64_t> saved_bytes;
+};
+
+// One gradient against the reference: max |g - g_ref|, and that over max |g_ref|.
+struct GradientError {
+  double max_abs_err = 0;
+  double max_rel_err = 0;
+};
+
+// Gradient passes: dQ on the checked rows, dK and dV on the checked keys (per batch item and key
+// head), each passing when its max_rel_err is within `tolerance`.
+struct GradientAccuracy {
+  GradientError dq, dk, dv;
+  std::int64_t keys_checked = 0;
+  std::int64_t non_finite = 0;
+  double tolerance = 1e-4;
 };
 
 struct AccuracyFigures {
@@ -80,6 +97,7 @@ struct AccuracyFigures {
   std::int64_t rows_checked = 0;
   std::int64_t non_finite = 0;  // NaN or infinite values in the reference or the output
   double tolerance = 0;         // the threshold applied: the config's, or the dtype's default
+  std::optional<GradientAccuracy> gradients;  // backward and train passes
 };
 
 // Keys per query of one head, for patterns whose heads see different masks.
@@ -131,6 +149,8 @@ struct CaseRecord {
   MemoryFigures memory;
   std::optional<AccuracyFigures> accuracy;
   MaskFigures mask;
+  // Gradient passes: "executed" (of the Q, K, V the executor ran, appended tokens included).
+  std::string grad_of;
 
   std::string id() const { return key.id(); }
   ExecutorKind executor() const { return key.executor; }

@@ -60,7 +60,9 @@ double predicted_baseline_seconds(const Case& b, bool causal, double gemm_gflops
   const CaseKey& k = b.key;
   const double pairs =
       static_cast<double>(b.q_len) * static_cast<double>(b.kv_len) * (causal ? 0.5 : 1.0);
-  const double flops = 4.0 * static_cast<double>(k.head_dim * k.batch * k.heads) * pairs;
+  // The backward is 2.5 forwards of FLOPs, a train pass 3.5.
+  const double passes = k.pass == Pass::kBackward ? 2.5 : k.pass == Pass::kTrain ? 3.5 : 1.0;
+  const double flops = passes * 4.0 * static_cast<double>(k.head_dim * k.batch * k.heads) * pairs;
   // Attention reaches about half the GEMM rate at worst; a round is one run.
   const double run_s = flops / (std::max(gemm_gflops, 1.0) * 1e9 * 0.5);
   const Measurement& m = b.measurement;

@@ -76,9 +76,22 @@ void fill_mask_figures(CaseRecord& r, const Pattern& pattern, const BlockLayout&
   m.closed_form_pairs = closed;
 }
 
+// FLOPs per (query, key) pair and head_dim: the forward's two GEMMs; the backward's five
+// (recomputing Q K^T, then dV, dP, dQ, dK: FlashAttention's convention); train both.
+std::int64_t flops_per_pair(Pass pass) {
+  switch (pass) {
+    case Pass::kBackward: return 10;
+    case Pass::kTrain: return 14;
+    case Pass::kForward:
+    case Pass::kDecode: break;
+  }
+  return 4;
+}
+
 void fill_work_figures(CaseRecord& r, const LayoutStats& stats) {
   const CaseKey& k = r.key;
-  const std::int64_t per_pair = 4 * k.head_dim * k.batch;
+  const std::int64_t per_pair = flops_per_pair(k.pass) * k.head_dim * k.batch;
+  if (k.pass == Pass::kBackward || k.pass == Pass::kTrain) r.grad_of = "executed";
   r.flops.useful = per_pair * stats.allowed_pairs();
   r.flops.dense = per_pair * k.heads * r.q_len * r.kv_len;
   r.flops.executed =
@@ -132,6 +145,7 @@ Tensors case_inputs(const Case& c, const Problem& problem) {
   if (!m.loaded_q) return random_inputs(problem, m.seed);
   Tensors t{*m.loaded_q, *m.loaded_k, *m.loaded_v};  // read and checked once, at load
   round_inputs(t, problem.dtype);
+  add_output_gradient(t, problem, m.seed);
   return t;
 }
 

@@ -8,6 +8,7 @@
 #include "exec/executor.hpp"
 #include "exec/onednn_info.hpp"
 #include "measure/memory.hpp"
+#include "runner/gradient_check.hpp"
 #include "runner/signals.hpp"
 #include "runner/timing.hpp"
 
@@ -42,6 +43,7 @@ void check_pass(Slot& slot, const PreparedMask& mask, const Problem& problem, co
   r.impl = executor->impl();
   abort_case_if_stopping();
   r.emulated = emulated(problem.dtype);
+  executor->prepare(in, out.data());
   executor->run(in, out.data());
   r.memory.peak_rss_bytes = peak_rss_bytes();
   r.status = options.check ? CaseStatus::kPassed : CaseStatus::kExecuted;
@@ -58,6 +60,14 @@ void check_pass(Slot& slot, const PreparedMask& mask, const Problem& problem, co
     r.status = CaseStatus::kFailed;
     r.message = fmt::format("max abs error {:.3e} exceeds the tolerance {:.1e}",
                             r.accuracy->max_abs_err, r.accuracy->tolerance);
+  }
+  if (const Gradients* grads = executor->gradients()) {
+    r.accuracy->gradients = check_gradients(*mask.pattern, problem, in, *grads, m.check_rows);
+    const std::optional<std::string> failure = gradient_failure(*r.accuracy->gradients);
+    if (failure && r.status == CaseStatus::kPassed) {
+      r.status = CaseStatus::kFailed;
+      r.message = *failure;
+    }
   }
 }
 
@@ -165,6 +175,9 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
           static_cast<std::int64_t>(cost.flops) * first.key.heads * first.key.batch;
     }
     r.memory.analytic_bytes = shared + slot.workspace;
+    if (problem.gradients()) {
+      r.memory.saved_bytes = static_cast<std::int64_t>(saved_bytes(slot.c->key.executor, problem));
+    }
     if (r.memory.analytic_bytes > limit) skip(slot, r.memory.analytic_bytes, limit);
   }
   for (Slot& slot : slots) {

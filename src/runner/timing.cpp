@@ -25,6 +25,7 @@ bool enough(const std::vector<std::vector<double>>& samples, const Measurement& 
 TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors& inputs,
                              std::span<float* const> outs, const Measurement& m) {
   using Clock = std::chrono::steady_clock;
+  for (std::size_t i = 0; i < executors.size(); ++i) executors[i]->prepare(inputs, outs[i]);
   for (int w = 0; w < m.warmup; ++w) {
     abort_case_if_stopping();
     for (std::size_t i = 0; i < executors.size(); ++i) executors[i]->run(inputs, outs[i]);

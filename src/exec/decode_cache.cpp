@@ -114,21 +114,36 @@ class CacheDecoder final : public DecodeExecutor {
     occupied_.resize(free_.size());
     rows_ = evicting ? shape_.group() * shape_.tokens : shape_.tokens;
     units_ = batch * (evicting ? shape_.kv_heads : shape_.heads);
-    // Enough parts for every thread several times over, none shorter than 256 slots; the usual
-    // way (dense) does not split.
+    // When the key-value heads divide among the threads, each thread owns its heads for every
+    // step: one parallel region per run and no barrier per step (on a loaded machine a barrier
+    // waits for a descheduled thread's next time slice, which made steps 10-40x slower). Else
+    // the cache is split into enough parts for every thread several times over (none shorter
+    // than 256 slots), combined at the end of each step; the usual way (dense) does not split.
+    fused_ = shape_.kv_heads % threads == 0;
     const Index wanted = (4 * threads + units_ - 1) / units_;
-    splits_ = evicting ? std::clamp<Index>(wanted, 1, std::max<Index>(1, capacity_ / 256)) : 1;
+    splits_ =
+        evicting && !fused_ ? std::clamp<Index>(wanted, 1, std::max<Index>(1, capacity_ / 256)) : 1;
+    own_max_.resize(static_cast<std::size_t>(threads * rows_));
+    own_sum_.resize(own_max_.size());
+    own_acc_.resize(own_max_.size() * static_cast<std::size_t>(d_));
+    entries_at_.resize(static_cast<std::size_t>(shape_.steps * shape_.kv_heads));
     const Index items = units_ * splits_;
     part_max_.resize(static_cast<std::size_t>(items * rows_));
     part_sum_.resize(part_max_.size());
     part_acc_.resize(part_max_.size() * static_cast<std::size_t>(d_));
     scores_.resize(static_cast<std::size_t>(threads * rows_ * kSlotBlock));
     masks_.resize(static_cast<std::size_t>(threads));
+    const std::string spread =
+        fused_ ? "key-value heads spread over threads, one parallel region for all steps"
+               : fmt::format("cache split in {} part(s) per step", splits_);
     impl_ = evicting ? fmt::format(
-                           "decode: vector loops, query heads grouped by key-value head, "
-                           "cache split in {} part(s), eviction",
-                           splits_)
-                     : "decode: vector loops, per query head, every key kept, masked after";
+                           "decode: vector loops, query heads grouped by key-value head, {}, "
+                           "eviction",
+                           spread)
+                     : fmt::format(
+                           "decode: vector loops, per query head, every key kept, masked "
+                           "after, {}",
+                           spread);
   }
 
   void reset() override {
@@ -138,6 +153,7 @@ class CacheDecoder final : public DecodeExecutor {
   }
 
   void run(float* out) override {
+    if (fused_) return run_owned(out);
     for (Index step = 0; step < shape_.steps; ++step) {
 #pragma omp parallel for schedule(dynamic)
       for (Index g = 0; g < shape_.kv_heads; ++g) update_head(g, step);
@@ -227,6 +243,58 @@ class CacheDecoder final : public DecodeExecutor {
     return total;
   }
 
+  // Each thread decodes its own key-value heads through every step.
+  void run_owned(float* out) {
+#pragma omp parallel
+    {
+      const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+      for (Index step = 0; step < shape_.steps; ++step) {
+        float* step_out = out + step * in_.batch() * shape_.heads * shape_.tokens * d_;
+        for (Index g = thread; g < shape_.kv_heads; g += threads) {
+          update_head(g, step);
+          entries_at_[static_cast<std::size_t>(step * shape_.kv_heads + g)] = occupied_[gi(g)];
+          for (Index b = 0; b < in_.batch(); ++b) attend_owned(step, b, g, thread, step_out);
+        }
+      }
+    }
+    for (Index step = 0; step < shape_.steps; ++step) {
+      std::int64_t total = 0;
+      for (Index g = 0; g < shape_.kv_heads; ++g)
+        total += entries_at_[static_cast<std::size_t>(step * shape_.kv_heads + g)];
+      entries_.max = std::max(entries_.max, total);
+      entries_.final = total;
+    }
+  }
+
+  // Key-value head g of batch item b, by one thread: its query heads together (sparse) or one
+  // after the other (dense), straight into O.
+  void attend_owned(Index step, Index b, Index g, int thread, float* out) {
+    const DecodeStep& plan_step = plan_.steps[static_cast<std::size_t>(step)];
+    const bool masked = !evicting_ || !plan_step.exact;
+    const Index units = evicting_ ? 1 : shape_.group(),
+                heads_per_unit = evicting_ ? shape_.group() : 1;
+    const std::size_t at = static_cast<std::size_t>(thread * rows_);
+    const PartialSoftmax partial{&own_max_[at], &own_sum_[at], &own_acc_[at * d_]};
+    std::vector<const std::vector<KeyRange>*>& mask = masks_[static_cast<std::size_t>(thread)];
+    const SlotSpan span{k_at(b, g, 0), v_at(b, g, 0), pos_of(g), 0, high_[gi(g)]};
+    for (Index unit = 0; unit < units; ++unit) {
+      const Index first_head = g * shape_.group() + unit * heads_per_unit;
+      mask.clear();
+      for (Index r = 0; masked && r < rows_; ++r) {
+        mask.push_back(&plan_step.allowed_of(first_head + r / shape_.tokens, r % shape_.tokens));
+      }
+      const Index offset = (b * shape_.heads + first_head) * shape_.tokens * d_;
+      attend_slots(in_.q(step) + offset, rows_, d_, span, masked ? &mask : nullptr, partial,
+                   scores_.data() + thread * rows_ * kSlotBlock);
+      for (Index r = 0; r < rows_; ++r) {
+        float* o = out + offset + r * d_;
+        const float inverse = partial.sum[r] > 0 ? 1.0f / partial.sum[r] : 0.0f;
+#pragma omp simd
+        for (Index c = 0; c < d_; ++c) o[c] = partial.acc[r * d_ + c] * inverse;
+      }
+    }
+  }
+
   // Unit u is (batch item, key-value head) for sparse, (batch item, query head) for dense; its
   // rows are consecutive in Q and O either way ([batch, heads, tokens, d]).
   void attend(Index step, float* out) {
@@ -291,6 +359,9 @@ class CacheDecoder final : public DecodeExecutor {
   const DecodeInputs& in_;
   DecodeShape shape_;
   Index d_, capacity_ = 0, rows_ = 0, units_ = 0, splits_ = 1;
+  bool fused_ = false;
+  std::vector<float> own_max_, own_sum_, own_acc_;  // per thread: one unit's partial softmax
+  std::vector<std::int64_t> entries_at_;            // per (step, key-value head)
   std::vector<float> k_, v_;
   std::vector<Index> pos_;                // per key-value head: the position in each slot, -1 free
   std::vector<std::vector<Index>> free_;  // per key-value head: free slots (a stack)

@@ -384,7 +384,9 @@ std::size_t cache_decoder_bytes(bool evicting, const DecodePlan& plan, Index bat
   const DecodeShape& s = plan.shape;
   const Index capacity = evicting ? plan.capacity : s.final_length();
   const Index rows = evicting ? s.group() * s.tokens : s.tokens;
-  const Index parts = batch * s.heads * s.tokens * 8;  // bounded: 4 x threads parts per unit
+  // Keys and values, slot positions, and the partial softmaxes of every part of every query
+  // row (a unit is split in at most one part per 256 slots) and one thread's scores.
+  const Index parts = batch * s.heads * s.tokens * std::max<Index>(1, capacity / 256);
   return static_cast<std::size_t>(4 * 2 * batch * s.kv_heads * capacity * head_dim +
                                   8 * s.kv_heads * capacity + 4 * parts * (head_dim + 2) +
                                   4 * rows * kSlotBlock);

@@ -226,6 +226,8 @@ void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> r
     CaseRecord& r = records[i];
     const CaseKey& k = cases[i]->key;
     fill_plan_figures(r, cell.plan);
+    r.baseline_reason =
+        "pass decode has no full-attention baseline; the decode view sets dense decoding beside it";
     r.memory.analytic_bytes =
         shared + static_cast<std::int64_t>(
                      decode_bytes(k.executor, k.decode_policy, cell.plan, k.batch, k.head_dim));

@@ -64,8 +64,9 @@ void check_gradient_dtype(const YamlSource& src, const YAML::Node& map, const st
 }  // namespace
 
 const std::vector<std::string>& axis_keys() {
-  static const std::vector<std::string> keys = {
-      "shape", "seq_len", "kv_len", "block_q", "block_kv", "threads", "executor", "dtype", "pass"};
+  static const std::vector<std::string> keys = {"shape",    "seq_len",      "kv_len",   "block_q",
+                                                "block_kv", "threads",      "executor", "dtype",
+                                                "pass",     "decode_policy"};
   return keys;
 }
 
@@ -89,13 +90,7 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   read_choice_axis(src, map, prefix, "executor", axes.executor);
   read_choice_axis(src, map, prefix, "dtype", axes.dtype);
   read_choice_axis(src, map, prefix, "pass", axes.pass);
-  for (const Pass pass : axes.pass) {
-    // Decoding is not measured by this version yet.
-    if (pass == Pass::kDecode) {
-      src.fail(map["pass"], join_key(prefix, "pass"),
-               fmt::format("pass {} is not measured by this version yet", to_string(pass)));
-    }
-  }
+  read_choice_axis(src, map, prefix, "decode_policy", axes.decode_policy);
   check_gradient_dtype(src, map, prefix, axes);
   return axes;
 }
@@ -108,13 +103,15 @@ std::vector<CaseKey> axis_product(const Axes& a) {
   const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
                                                &a.heads,   &a.kv_heads, &a.head_dim,
                                                &a.block_q, &a.block_kv, &a.threads};
-  // An odometer; after the integer axes come pass, dtype, then executor (fastest, so that a
-  // cell's executors meet).
-  const std::size_t pass_digit = lists.size(), dtype_digit = pass_digit + 1;
-  std::vector<std::size_t> at(lists.size() + 3, 0);
+  // An odometer; after the integer axes come pass, decode_policy, dtype, then executor
+  // (fastest, so that a cell's executors meet).
+  const std::size_t pass_digit = lists.size(), policy_digit = pass_digit + 1,
+                    dtype_digit = policy_digit + 1;
+  std::vector<std::size_t> at(lists.size() + 4, 0);
   auto size_of = [&](std::size_t i) {
     if (i < lists.size()) return lists[i]->size();
     if (i == pass_digit) return a.pass.size();
+    if (i == policy_digit) return a.decode_policy.size();
     return i == dtype_digit ? a.dtype.size() : a.executor.size();
   };
   std::vector<CaseKey> points;
@@ -135,7 +132,8 @@ std::vector<CaseKey> axis_product(const Axes& a) {
                              .executor = a.executor[at.back()],
                              .threads = v(8),
                              .dtype = a.dtype[at[dtype_digit]],
-                             .pass = a.pass[at[pass_digit]]});
+                             .pass = a.pass[at[pass_digit]],
+                             .decode_policy = a.decode_policy[at[policy_digit]]});
     std::size_t digit = at.size();
     while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
     if (digit == 0) return points;

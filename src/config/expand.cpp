@@ -6,9 +6,11 @@
 #include <set>
 #include <tuple>
 
+#include "config/decode_cases.hpp"
 #include "config/labels.hpp"
 #include "core/composite.hpp"
 #include "core/errors.hpp"
+#include "core/registry.hpp"
 
 namespace attnbench {
 
@@ -241,7 +243,22 @@ bool overflows(std::initializer_list<Index> factors) {
   src.fail(it->second.first, it->second.second, e.what());
 }
 
+// A decode case runs its pattern at absolute positions up to the final length; a pattern that
+// changes the executed lengths is recorded skipped at run time, not instantiated here.
+void validate_decode_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
+  prepare_decode_case(src, entry, c);
+  const Index final_length = c.kv_len + c.measurement.decode_steps * c.q_len;
+  if (!entry.composite && entry.info->lengths) return;
+  try {
+    instantiate(c.pattern, final_length, final_length, c.heads());
+  } catch (const ParamError& e) {
+    fail_param(src, entry, e);
+  }
+}
+
 void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
+  check_decode_policy(src, entry, c);
+  if (c.key.pass == Pass::kDecode) return validate_decode_case(src, entry, c);
   // Patterns that derive their executed lengths from seq_len alone (longt5, etc, funnel,
   // landmark, bi_blosan) cannot take another kv_len: two ids would run one problem.
   if (!entry.composite && entry.info->lengths && c.key.seq_kv_len != c.key.seq_len) {
@@ -324,6 +341,7 @@ std::size_t count_cases(const std::vector<PatternEntry>& entries) {
     times(a.executor.size());
     times(a.dtype.size());
     times(a.pass.size());
+    times(a.decode_policy.size());
     if (__builtin_add_overflow(total, n, &total)) total = kSaturated;
   }
   return total;

@@ -22,9 +22,10 @@ constexpr Index kMaxLength = Index{1} << 30;
 
 std::vector<std::string> top_keys() {
   std::vector<std::string> keys = {
-      "name",      "repetitions",   "min_time_ms", "max_repetitions", "warmup",
-      "noisy_cv",  "noisy_foreign", "baseline",    "baseline_max_s",  "seed",
-      "tolerance", "check_rows",    "plugins",     "patterns",        "inputs"};
+      "name",           "repetitions", "min_time_ms",   "max_repetitions",
+      "warmup",         "noisy_cv",    "noisy_foreign", "baseline",
+      "baseline_max_s", "seed",        "tolerance",     "check_rows",
+      "plugins",        "patterns",    "inputs",        "decode_steps"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -56,6 +57,8 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   if (root["tolerance"]) m.tolerance = src.read_float(root["tolerance"], "tolerance", 0, 1e30);
   if (root["check_rows"])
     m.check_rows = src.read_int(root["check_rows"], "check_rows", 1, kMaxLength);
+  if (root["decode_steps"])
+    m.decode_steps = src.read_int(root["decode_steps"], "decode_steps", 1, 1 << 20);
   if (const YAML::Node inputs = root["inputs"]) {
     src.check_keys(inputs, "inputs", {"q", "k", "v"});
     for (const char* key : {"q", "k", "v"}) {

@@ -40,7 +40,8 @@ struct Measurement {
   // Max abs error against the reference for `check` to pass; absent: the dtype's default
   // (1e-4 for f32, 1e-2 x max|O_ref| for bf16: exec/dtype.hpp).
   std::optional<double> tolerance;
-  Index check_rows = 64;  // query rows per (batch, head) the check compares
+  Index check_rows = 64;    // query rows per (batch, head) the check compares
+  Index decode_steps = 64;  // pass decode: the timed steps of each repetition
   // float32 .npy files of Q [batch, heads, q_len, d], K and V [batch, kv_heads, kv_len, d]
   // instead of seeded random inputs (real activations for content-dependent patterns).
   std::string inputs_q, inputs_k, inputs_v;

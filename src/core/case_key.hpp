@@ -52,6 +52,15 @@ struct EnumText<Pass> {
   static constexpr std::string_view noun = "a pass";
 };
 
+// How a decode case treats its key-value cache: the policy derived from (or declared by) the
+// pattern, or StreamingLLM's baseline that re-encodes the last W tokens at every step.
+enum class DecodePolicy { kCache, kRecompute };
+template <>
+struct EnumText<DecodePolicy> {
+  static constexpr std::array<std::string_view, 2> names = {"cache", "recompute"};
+  static constexpr std::string_view noun = "a decode policy";
+};
+
 template <typename Enum>
 concept NamedEnum = requires {
   EnumText<Enum>::names;
@@ -90,6 +99,7 @@ struct CaseKey {
   Index threads = 1;
   DataType dtype = DataType::kF32;
   Pass pass = Pass::kForward;
+  DecodePolicy decode_policy = DecodePolicy::kCache;  // pass decode only
 
   bool operator==(const CaseKey&) const = default;
   // "spec/b1.h8.kvh8.d64/q1024.kv1024/bq64.bkv64/sparse/t2", then "/name=value" for each
@@ -98,7 +108,7 @@ struct CaseKey {
 };
 
 using AxisMember = std::variant<std::string CaseKey::*, Index CaseKey::*, ExecutorKind CaseKey::*,
-                                DataType CaseKey::*, Pass CaseKey::*>;
+                                DataType CaseKey::*, Pass CaseKey::*, DecodePolicy CaseKey::*>;
 
 struct AxisDecl {
   std::string_view name;       // the record's field name

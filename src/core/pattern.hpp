@@ -79,6 +79,18 @@ class Pattern {
   };
   virtual std::vector<SideCost> side_costs(Index /*head_dim*/) const { return {}; }
 
+  // Decoding (`pass: decode`): the keys among [0, length) that queries at positions
+  // [q_begin, q_end) may still see, as sorted disjoint ranges; a decoder evicts the rest from
+  // its key-value cache (q_end is the final length, known in advance). nullopt, the default,
+  // declares no policy: attnbench then derives one from candidate_keys, and skips
+  // content-dependent and length-changing patterns. A policy that drops a key some later query
+  // sees makes its decode cases fail their check against the reference.
+  virtual std::optional<std::vector<KeyRange>> decode_keep(int /*head*/, Index /*q_begin*/,
+                                                           Index /*q_end*/,
+                                                           Index /*length*/) const {
+    return std::nullopt;
+  }
+
   // True when heads see different masks; otherwise one layout serves every head.
   virtual bool varies_by_head() const { return false; }
 

@@ -23,7 +23,8 @@
 
 // Raised whenever a type a plugin shares with attnbench (Pattern and its virtual functions,
 // PatternInfo, ParamSpec, ParamValues, the interval helpers) changes layout or meaning.
-#define ATTNBENCH_PLUGIN_ABI_VERSION 2
+// 3: Pattern::decode_keep (a virtual function: the vtable changed, no size did).
+#define ATTNBENCH_PLUGIN_ABI_VERSION 3
 
 extern "C" {
 // Plain C, so that the check itself cannot depend on the layouts it checks. abi_version stays

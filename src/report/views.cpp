@@ -11,6 +11,7 @@
 #include "exec/executor_facts.hpp"
 #include "report/case_table.hpp"
 #include "report/cells.hpp"
+#include "report/decode_view.hpp"
 
 namespace attnbench {
 
@@ -118,7 +119,10 @@ Table density_table(const std::vector<CaseRecord>& records) {
   return t;
 }
 
-std::vector<NamedTable> all_views(const RunResults& results) {
+namespace {
+
+// The forward views read forward records; decode records have their own view.
+std::vector<NamedTable> forward_views(const RunResults& results) {
   return {
       {"comparison",
        "Median latency of each case; full ms: full attention (causal when the pattern is) on the "
@@ -142,6 +146,19 @@ std::vector<NamedTable> all_views(const RunResults& results) {
        "densities, keys per query, and mask metadata (a byte per pair vs the block layout).",
        density_table(results.cases)},
   };
+}
+
+}  // namespace
+
+std::vector<NamedTable> all_views(const RunResults& all) {
+  RunResults forward{all.context, {}, all.torn_lines};
+  for (const CaseRecord& r : all.cases) {
+    if (r.key.pass != Pass::kDecode) forward.cases.push_back(r);
+  }
+  std::vector<NamedTable> views = forward_views(forward);
+  if (forward.cases.size() < all.cases.size())
+    views.push_back({"decode", kDecodeCaption, decode_table(all)});
+  return views;
 }
 
 }  // namespace attnbench

@@ -236,6 +236,31 @@ AccuracyFigures accuracy_from(const Json& j) {
   return a;
 }
 
+Json decode_json(const DecodeFigures& d) {
+  Json j{{"steps", d.steps},
+         {"tokens_per_step", d.tokens_per_step},
+         {"tokens_per_s", d.tokens_per_s},
+         {"kv_cache_bytes",
+          {{"initial", d.kv_cache_initial}, {"max", d.kv_cache_max}, {"final", d.kv_cache_final}}},
+         {"bytes_read_per_step", d.bytes_read_per_step},
+         {"bandwidth_fraction", optional_json(d.bandwidth_fraction)}};
+  if (d.cache_resident) j["cache_resident"] = true;
+  return j;
+}
+
+DecodeFigures decode_from(const Json& j) {
+  DecodeFigures d;
+  read(j, "steps", d.steps), read(j, "tokens_per_step", d.tokens_per_step);
+  read(j, "tokens_per_s", d.tokens_per_s);
+  const Json& cache = j.at("kv_cache_bytes");
+  read(cache, "initial", d.kv_cache_initial), read(cache, "max", d.kv_cache_max);
+  read(cache, "final", d.kv_cache_final);
+  read(j, "bytes_read_per_step", d.bytes_read_per_step);
+  d.bandwidth_fraction = optional_from<double>(j, "bandwidth_fraction");
+  d.cache_resident = j.value("cache_resident", false);
+  return d;
+}
+
 Json per_head_json(const std::vector<HeadKeys>& heads) {
   Json list = Json::array();
   for (const HeadKeys& h : heads) {
@@ -341,6 +366,7 @@ Json to_json(const CaseRecord& r) {
       {"mask", mask_json(r.mask)}});
   if (r.memory.saved_bytes) j["memory"]["saved_bytes"] = *r.memory.saved_bytes;
   if (!r.grad_of.empty()) j["grad_of"] = r.grad_of;
+  if (r.decode) j["decode"] = decode_json(*r.decode);
   encode_non_finite(j);
   return j;
 }
@@ -387,6 +413,7 @@ CaseRecord case_from_json(const Json& raw) {
   r.grad_of = j.value("grad_of", "");
   if (!j.at("accuracy").is_null()) r.accuracy = accuracy_from(j.at("accuracy"));
   r.mask = mask_from(j.at("mask"));
+  if (j.contains("decode")) r.decode = decode_from(j.at("decode"));
   return r;
 }
 

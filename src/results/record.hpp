@@ -119,6 +119,19 @@ struct MaskFigures {
   std::vector<HeadKeys> per_head;  // only when heads differ
 };
 
+// A decode case (`pass: decode`): its steps and what they cost. Cache bytes count keys and
+// values of every key-value head and batch item, in the case's dtype.
+struct DecodeFigures {
+  std::int64_t steps = 0, tokens_per_step = 0;
+  double tokens_per_s = 0;  // steps x tokens x batch over the median latency of all steps
+  std::int64_t kv_cache_initial = 0, kv_cache_max = 0, kv_cache_final = 0;
+  // The least traffic of a step (mean over steps): each distinct key and value its queries may
+  // attend, once per key-value head, plus its Q and O.
+  std::int64_t bytes_read_per_step = 0;
+  std::optional<double> bandwidth_fraction;  // that per step's median time, over dram_read_gbs
+  bool cache_resident = false;               // the fraction exceeds 1: served from the caches
+};
+
 struct CaseRecord {
   CaseKey key;          // the identity: written by name, one field per axis
   std::string label;    // what a person reads (the entry's `label:` or generated); may be empty
@@ -151,6 +164,7 @@ struct CaseRecord {
   MaskFigures mask;
   // Gradient passes: "executed" (of the Q, K, V the executor ran, appended tokens included).
   std::string grad_of;
+  std::optional<DecodeFigures> decode;  // pass decode only
 
   std::string id() const { return key.id(); }
   ExecutorKind executor() const { return key.executor; }

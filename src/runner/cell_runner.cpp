@@ -8,6 +8,7 @@
 #include "exec/executor.hpp"
 #include "exec/onednn_info.hpp"
 #include "measure/memory.hpp"
+#include "runner/decode_runner.hpp"
 #include "runner/gradient_check.hpp"
 #include "runner/signals.hpp"
 #include "runner/timing.hpp"
@@ -208,7 +209,11 @@ std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseO
   for (std::size_t i = 0; i < cases.size(); ++i) slots.push_back(Slot{cases[i], &records[i]});
   omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
   try {
-    execute_cell(slots, options);
+    if (cases.front()->key.pass == Pass::kDecode) {
+      run_decode_cell(cases, records, options);
+    } else {
+      execute_cell(slots, options);
+    }
   } catch (const CaseAborted&) {
     throw;
   } catch (const std::bad_alloc&) {  // what the guard did not foresee: a skip, not a dead sweep

@@ -1,0 +1,17 @@
+// Runs a decode cell (`pass: decode`; cases that differ only in their executor): the pattern at
+// absolute positions, its cache plan (or why it cannot decode: `skipped`), each executor checked
+// at sampled steps against the double-precision reference in an untimed pass of its own, then
+// all of them timed in interleaved rounds, each round decoding every step from a freshly
+// filled cache. Fills the records' `decode` figures.
+#pragma once
+
+#include <span>
+
+#include "runner/case_runner.hpp"
+
+namespace attnbench {
+
+void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> records,
+                     const CaseOptions& options);
+
+}  // namespace attnbench

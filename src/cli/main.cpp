@@ -26,8 +26,10 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "results folder (default results/<experiment>/<UTC time>)");
   run->add_option("--mode", args.mode,
                   "list: print case ids; check: compare with the reference (status passed); "
-                  "perf: time without checking (status executed); all: check, then time")
-      ->check(CLI::IsMember({"list", "check", "perf", "all"}));
+                  "perf: time without checking (status executed); all: check, then time; "
+                  "quality: recall and output error against full attention, one reference record "
+                  "per cell, nothing timed")
+      ->check(CLI::IsMember({"list", "check", "perf", "all", "quality"}));
   run->add_option("--case", args.sweep.case_id,
                   "run only the case with this id (an axis at its default may be left out)");
   run->add_option(

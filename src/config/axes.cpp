@@ -69,6 +69,12 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   read_axis(src, map, "block_kv", join_key(prefix, "block_kv"), 1, 4096, axes.block_kv);
   read_axis(src, map, "threads", join_key(prefix, "threads"), 1, 1024, axes.threads);
   read_choice_axis(src, map, prefix, "executor", axes.executor);
+  if (std::find(axes.executor.begin(), axes.executor.end(), ExecutorKind::kReference) !=
+      axes.executor.end()) {
+    src.fail(map["executor"], join_key(prefix, "executor"),
+             "the reference is not timed; its figures come from `--mode check` and `--mode "
+             "quality` (executors: dense, sparse)");
+  }
   read_choice_axis(src, map, prefix, "dtype", axes.dtype);
   read_choice_axis(src, map, prefix, "pass", axes.pass);
   for (const Pass pass : axes.pass) {
@@ -89,12 +95,14 @@ std::vector<CaseKey> axis_product(const Axes& a) {
   const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
                                                &a.heads,   &a.kv_heads, &a.head_dim,
                                                &a.block_q, &a.block_kv, &a.threads};
-  // An odometer; after the integer axes come pass, dtype, then executor (fastest, so that a
-  // cell's executors meet).
-  const std::size_t pass_digit = lists.size(), dtype_digit = pass_digit + 1;
-  std::vector<std::size_t> at(lists.size() + 3, 0);
+  // An odometer; after the integer axes come inputs, pass, dtype, then executor (fastest, so
+  // that a cell's executors meet).
+  const std::size_t inputs_digit = lists.size(), pass_digit = inputs_digit + 1,
+                    dtype_digit = pass_digit + 1;
+  std::vector<std::size_t> at(lists.size() + 4, 0);
   auto size_of = [&](std::size_t i) {
     if (i < lists.size()) return lists[i]->size();
+    if (i == inputs_digit) return a.inputs.size();
     if (i == pass_digit) return a.pass.size();
     return i == dtype_digit ? a.dtype.size() : a.executor.size();
   };
@@ -116,7 +124,8 @@ std::vector<CaseKey> axis_product(const Axes& a) {
                              .executor = a.executor[at.back()],
                              .threads = v(8),
                              .dtype = a.dtype[at[dtype_digit]],
-                             .pass = a.pass[at[pass_digit]]});
+                             .pass = a.pass[at[pass_digit]],
+                             .inputs = a.inputs[at[inputs_digit]]});
     std::size_t digit = at.size();
     while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
     if (digit == 0) return points;

@@ -18,6 +18,7 @@ struct Axes {
   std::vector<ExecutorKind> executor = {ExecutorKind::kSparse};
   std::vector<DataType> dtype = {DataType::kF32};
   std::vector<Pass> pass = {Pass::kForward};
+  std::vector<std::string> inputs = {"uniform"};  // the input sets' names (top-level `inputs:`)
   YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 

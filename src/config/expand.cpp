@@ -304,6 +304,7 @@ std::size_t count_cases(const std::vector<PatternEntry>& entries) {
       times(list->size());
     }
     times(a.executor.size());
+    times(a.inputs.size());
     if (__builtin_add_overflow(total, n, &total)) total = kSaturated;
   }
   return total;

@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kStatusNames = {"passed", "executed", "failed", "skipped",
                                                           "error"};
-constexpr std::array<std::string_view, 4> kModeNames = {"list", "check", "perf", "all"};
+constexpr std::array<std::string_view, 5> kModeNames = {"list", "check", "perf", "all", "quality"};
 
 template <typename T>
 Json optional_json(const std::optional<T>& value) {
@@ -306,6 +306,11 @@ Json to_json(const CaseRecord& r) {
        {{"analytic_bytes", r.memory.analytic_bytes}, {"peak_rss_bytes", r.memory.peak_rss_bytes}}},
       {"accuracy", r.accuracy ? accuracy_json(*r.accuracy) : Json(nullptr)},
       {"mask", mask_json(r.mask)}});
+  if (r.quality || !r.quality_reason.empty()) {  // only where asked for
+    j["quality"] = r.quality ? quality_json(*r.quality) : Json(nullptr);
+    j["quality_reason"] = r.quality_reason;
+  }
+  if (!r.decisions.empty()) j["decisions"] = r.decisions;
   encode_non_finite(j);
   return j;
 }
@@ -349,6 +354,9 @@ CaseRecord case_from_json(const Json& raw) {
   read(mem, "peak_rss_bytes", r.memory.peak_rss_bytes);
   if (!j.at("accuracy").is_null()) r.accuracy = accuracy_from(j.at("accuracy"));
   r.mask = mask_from(j.at("mask"));
+  if (j.contains("quality") && !j.at("quality").is_null()) r.quality = quality_from(j["quality"]);
+  r.quality_reason = j.value("quality_reason", "");
+  r.decisions = j.value("decisions", "");
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "exec/executor.hpp"
 #include "exec/onednn_info.hpp"
 #include "measure/memory.hpp"
+#include "runner/quality_runner.hpp"
 #include "runner/signals.hpp"
 #include "runner/timing.hpp"
 
@@ -126,6 +127,22 @@ void time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t
   for (Slot* slot : timed) time_together(std::span(&slot, 1), mask, problem, in, options);
 }
 
+// Computed once for the cell (the executors share mask and inputs), copied into each record.
+void share_quality_and_decisions(std::vector<Slot>& slots, const Case& first,
+                                 const PreparedMask& mask, const Problem& problem,
+                                 const Tensors& inputs, const CaseOptions& options) {
+  CaseRecord shared = *slots.front().record;
+  write_decisions(shared, *mask.pattern, options.run_dir);
+  const bool quality = options.check && first.measurement.quality;
+  if (quality) set_quality(shared, first, mask, problem, inputs);
+  for (Slot& slot : slots) {
+    slot.record->decisions = shared.decisions;
+    if (!quality) continue;
+    slot.record->quality = shared.quality;
+    slot.record->quality_reason = shared.quality_reason;
+  }
+}
+
 void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
   const Case& first = *slots.front().c;
   const Problem problem = problem_of(first);
@@ -167,6 +184,7 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
     r.memory.analytic_bytes = shared + slot.workspace;
     if (r.memory.analytic_bytes > limit) skip(slot, r.memory.analytic_bytes, limit);
   }
+  share_quality_and_decisions(slots, first, mask, problem, inputs, options);
   for (Slot& slot : slots) {
     if (slot.active()) check_pass(slot, mask, problem, inputs, options);
   }
@@ -186,6 +204,8 @@ void fail_open(std::vector<CaseRecord>& records, const std::string& message) {
 
 std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options) {
   ATTNBENCH_CHECK(!cases.empty());
+  if (cases.front()->key.executor == ExecutorKind::kReference)  // --mode quality
+    return {run_quality_case(*cases.front(), options)};
   std::vector<CaseRecord> records;
   std::vector<Slot> slots;
   for (const Case* c : cases) {

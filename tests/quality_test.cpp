@@ -8,7 +8,10 @@
 #include "config/experiment.hpp"
 #include "inputs/generators.hpp"
 #include "report/quality_view.hpp"
+#include "runner/cell_runner.hpp"
 #include "runner/quality_runner.hpp"
+
+#include <filesystem>
 
 namespace attnbench {
 namespace {
@@ -114,6 +117,83 @@ TEST(Quality, LengthChangingPatternsSayWhyTheyHaveNone) {
   EXPECT_NE(r.quality_reason.find("full attention on the same inputs is not defined"),
             std::string::npos)
       << r.quality_reason;
+}
+
+// `quality: true` in modes check and all: the same object in each executor's record.
+TEST(Quality, CopiedIntoEachExecutorsRecord) {
+  const Experiment e = load_experiment_text(
+      "seq_len: 128\nshape: {heads: 2, head_dim: 16}\nexecutor: [dense, sparse]\nquality: true\n"
+      "inputs: {generator: sinks}\npatterns: [{name: sliding_window, params: {radius: 8}}]\n",
+      "copied.yaml", {});
+  const std::vector<const Case*> cell = {&e.cases[0], &e.cases[1]};
+  const std::vector<CaseRecord> records = run_cell(cell, CaseOptions{.check = true, .perf = false});
+  ASSERT_EQ(records.size(), 2u);
+  ASSERT_TRUE(records[0].quality && records[1].quality);
+  EXPECT_EQ(quality_json(*records[0].quality), quality_json(*records[1].quality));
+  EXPECT_EQ(records[0].quality->inputs, "sinks");
+  EXPECT_GT(records[0].quality->recall_mean, 0.0);
+  EXPECT_LT(records[0].quality->recall_mean, 1.0);
+  // Read back from the record's JSON.
+  EXPECT_EQ(quality_json(*case_from_json(to_json(records[1])).quality),
+            quality_json(*records[1].quality));
+}
+
+class Decisions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("attnbench_decisions_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Experiment load(const std::string& pattern) const {
+    return load_experiment_text(
+        "seq_len: 256\nshape: {heads: 2, head_dim: 16}\ninputs: {generator: rope_local}\n"
+        "patterns: [" +
+            pattern + "]\n",
+        "decisions.yaml", {});
+  }
+
+  // Decides on the inputs, writes the decisions, replays them without the inputs' say (the
+  // replaying case runs on other inputs), and compares the two masks pair by pair.
+  void replays(const std::string& name, const std::string& params) {
+    SCOPED_TRACE(name);
+    const Experiment e = load(fmt::format("{{name: {}, params: {{{}}}}}", name, params));
+    CaseOptions options;
+    options.perf = false;
+    options.run_dir = dir_.string();
+    const CaseRecord r = run_case(e.cases.front(), options);
+    ASSERT_EQ(r.status, CaseStatus::kPassed) << r.message;
+    ASSERT_FALSE(r.decisions.empty());
+    const std::string file = (dir_ / r.decisions).string();
+    const Experiment again = load_experiment_text(
+        fmt::format("seq_len: 256\nshape: {{heads: 2, head_dim: 16}}\nseed: 99\n"
+                    "patterns: [{{name: {}, params: {{{}, replay: {}}}}}]\n",
+                    name, params, file),
+        "replay.yaml", {});
+    const CaseMask decided = build_case_mask(e.cases.front());
+    const CaseMask replayed = build_case_mask(again.cases.front());
+    const Geometry& g = decided.pattern->geometry();
+    for (int h = 0; h < g.heads; ++h) {
+      for (Index q = 0; q < g.q_len; ++q) {
+        for (Index k = 0; k < g.kv_len; ++k) {
+          ASSERT_EQ(decided.pattern->allows(h, q, k), replayed.pattern->allows(h, q, k))
+              << "head " << h << " q " << q << " k " << k;
+        }
+      }
+    }
+    EXPECT_GT(decided.record.mask.allowed_pairs, 0);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(Decisions, WrittenNextToTheRecordAndReplayedIntoTheSameMask) {
+  replays("reformer", "chunk: 32, hashes: 2");
+  replays("sinkhorn", "block: 32, causal: true");
+  replays("vertical_slash", "vertical: 8, slash: 16, last_q: 16");
+  replays("landmark", "mode: infer, block_tokens: 15, top_k: 2, chunk: 32");
 }
 
 InputSet generator_set(const std::string& name) {

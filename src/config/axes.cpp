@@ -69,9 +69,12 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   read_axis(src, map, "block_kv", join_key(prefix, "block_kv"), 1, 4096, axes.block_kv);
   read_axis(src, map, "threads", join_key(prefix, "threads"), 1, 1024, axes.threads);
   read_choice_axis(src, map, prefix, "executor", axes.executor);
-  if (std::find(axes.executor.begin(), axes.executor.end(), ExecutorKind::kReference) !=
-      axes.executor.end()) {
-    src.fail(map["executor"], join_key(prefix, "executor"),
+  for (std::size_t i = 0; map["executor"] && i < axes.executor.size(); ++i) {
+    if (axes.executor[i] != ExecutorKind::kReference) continue;
+    const YAML::Node node = map["executor"];
+    const std::string key = join_key(prefix, "executor");
+    src.fail(node.IsSequence() ? node[i] : node,
+             node.IsSequence() ? join_key(key, std::to_string(i)) : key,
              "the reference is not timed; its figures come from `--mode check` and `--mode "
              "quality` (executors: dense, sparse)");
   }

@@ -81,6 +81,15 @@ for h in range(HEADS):
             assert abs(q[0, h, t, p + D // 2] - (x * math.sin(angle) + y * math.cos(angle))) < 1e-5
 assert np.allclose(v[0].transpose(1, 0, 2), raw_v, atol=1e-6)
 
+# The command line: a torch.save(model) file and a file of token ids give the same arrays.
+torch.save(model, WORK / "tiny.pt")
+(WORK / "tokens.txt").write_text(" ".join(str(int(t)) for t in tokens[0]))
+exporter.main(["--model", str(WORK / "tiny.pt"), "--tokens", str(WORK / "tokens.txt"), "--layers", "0,1",
+               "--out", str(WORK / "cli")])
+for name, array in (("q", q), ("k", k), ("v", v)):
+    assert np.array_equal(np.load(WORK / "cli" / "layer1" / f"{name}.npy"), array), name
+assert (WORK / "cli" / "layer0" / "inputs.yaml").exists()
+
 # attnbench reads the export (a prefix of 32 positions) and measures quality on it.
 (WORK / "c.yaml").write_text(
     f"seq_len: 32\nshape: {{heads: {HEADS}, kv_heads: {KV_HEADS}, head_dim: {D}}}\n"

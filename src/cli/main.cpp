@@ -99,6 +99,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
   if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
+  if (app.got_subcommand("inputs")) return inputs_command(a.json);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
@@ -152,6 +153,8 @@ int main(int argc, char** argv) {
   gallery->add_option("--set", args.gallery_sets, "override a config value: a dotted KEY=VALUE");
   density->add_option("--set", args.density_sets, "override a config value: a dotted KEY=VALUE");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
+      ->add_flag("--json", args.json, "as JSON");
+  app.add_subcommand("inputs", "list the input generators a config's inputs: may name")
       ->add_flag("--json", args.json, "as JSON");
   app.add_subcommand("conformance",
                      "the test suite's generic checks on patterns (default: the --plugin ones)")

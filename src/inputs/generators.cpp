@@ -198,7 +198,10 @@ std::vector<float> rows_of(const InputArray& a, Index first, Index rows) {
 
 const std::vector<GeneratorInfo>& input_generators() {
   static const std::vector<GeneratorInfo> generators = {
-      {"uniform", "Q, K, V independent, uniform in [-1, 1) (attention nearly even over keys)", {}},
+      {"uniform",
+       "Q, K, V independent, uniform in [-1, 1): scores of standard deviation 1/3 at any head_dim, "
+       "attention spread nearly evenly over the keys",
+       {}},
       {"sinks",
        "uniform noise; every query and the first `sinks` keys add one shared random direction "
        "per key head, scaled so that a sink key's score gains `logit`",

@@ -138,6 +138,25 @@ TEST(Quality, CopiedIntoEachExecutorsRecord) {
             quality_json(*records[1].quality));
 }
 
+// The first executor skipped by the memory guard (the dense one's n x n scores) leaves the
+// figures to the others.
+TEST(Quality, MeasuredWhenTheFirstExecutorIsSkipped) {
+  const Experiment e = load_experiment_text(
+      "seq_len: 2048\nshape: {heads: 2, head_dim: 16}\nexecutor: [dense, sparse]\n"
+      "quality: true\npatterns: [{name: sliding_window, params: {radius: 64, causal: true}}]\n",
+      "skipped.yaml", {});
+  const std::vector<const Case*> cell = {&e.cases[0], &e.cases[1]};
+  CaseOptions options;
+  options.perf = false;
+  options.memory_limit = 8 << 20;  // the dense executor needs 32 MiB of scores
+  const std::vector<CaseRecord> records = run_cell(cell, options);
+  ASSERT_EQ(records[0].status, CaseStatus::kSkipped) << records[0].message;
+  ASSERT_EQ(records[1].status, CaseStatus::kPassed) << records[1].message;
+  ASSERT_TRUE(records[1].quality) << records[1].quality_reason;
+  EXPECT_GT(records[1].quality->recall_mean, 0.0);
+  EXPECT_LT(records[1].quality->recall_mean, 1.0);
+}
+
 class Decisions : public ::testing::Test {
  protected:
   void SetUp() override {

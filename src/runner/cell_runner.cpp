@@ -127,15 +127,20 @@ void time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t
   for (Slot* slot : timed) time_together(std::span(&slot, 1), mask, problem, in, options);
 }
 
-// Computed once for the cell (the executors share mask and inputs), copied into each record.
+// Computed once for the cell (the executors share mask and inputs), copied into each open
+// record. The figures go into a record of their own: the first executor's may be skipped
+// already, without mask figures, and full attention's causal rule reads them.
 void share_quality_and_decisions(std::vector<Slot>& slots, const Case& first,
-                                 const PreparedMask& mask, const Problem& problem,
-                                 const Tensors& inputs, const CaseOptions& options) {
-  CaseRecord shared = *slots.front().record;
+                                 const PreparedMask& mask, const LayoutStats& stats,
+                                 const Problem& problem, const Tensors& inputs,
+                                 const CaseOptions& options) {
+  CaseRecord shared = describe_case(first);
+  fill_figures(shared, mask, stats);
   write_decisions(shared, *mask.pattern, options.run_dir);
   const bool quality = options.check && first.measurement.quality;
   if (quality) set_quality(shared, first, mask, problem, inputs);
   for (Slot& slot : slots) {
+    if (!slot.active()) continue;
     slot.record->decisions = shared.decisions;
     if (!quality) continue;
     slot.record->quality = shared.quality;
@@ -184,7 +189,7 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
     r.memory.analytic_bytes = shared + slot.workspace;
     if (r.memory.analytic_bytes > limit) skip(slot, r.memory.analytic_bytes, limit);
   }
-  share_quality_and_decisions(slots, first, mask, problem, inputs, options);
+  share_quality_and_decisions(slots, first, mask, stats, problem, inputs, options);
   for (Slot& slot : slots) {
     if (slot.active()) check_pass(slot, mask, problem, inputs, options);
   }

@@ -13,6 +13,7 @@
 
 #include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
+#include "core/decisions.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -20,7 +21,7 @@
 namespace attnbench {
 namespace {
 
-class Landmark final : public ContentPattern {
+class Landmark final : public ContentPattern, public RecordsDecisions {
  public:
   Landmark(const Geometry& g, const ParamValues& p)
       : ContentPattern(g),
@@ -77,6 +78,12 @@ class Landmark final : public ContentPattern {
   }
 
   bool varies_by_head() const override { return infer_; }
+
+  // Nothing is decided in mode train (an empty array: no file is written).
+  ReplayDecisions decisions() const override {
+    if (!infer_) return {};
+    return {{geometry().heads, geometry().q_len, top_k_}, selected_};
+  }
 
   std::optional<Index> closed_form_pairs(int) const override {
     const Index n = geometry().q_len;

@@ -5,8 +5,8 @@
 // to the last). The first chunk of a round therefore looks back at the last chunk of the
 // previous round, not inside its own. Causal by original position; self only when nothing else
 // is allowed; the union over rounds. Cross-bucket keys inside the two chunks are not masked, as
-// in trax. `replay` gives the buckets (int32 [hashes, n] in [0, buckets)) instead (patterns.md
-// §15).
+// in trax. `replay` gives the buckets (int32 [hashes, n] in [0, buckets), the same for every
+// head, or [heads, hashes, n]) instead (patterns.md §15).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,8 +17,10 @@
 
 #include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
+#include "core/decisions.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
+#include "core/npy_read.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
@@ -26,7 +28,7 @@ namespace {
 
 constexpr Index kMaxHashes = 16;  // the `hashes` parameter's maximum
 
-class Reformer final : public ContentPattern {
+class Reformer final : public ContentPattern, public RecordsDecisions {
  public:
   Reformer(const Geometry& g, const ParamValues& p)
       : ContentPattern(g),
@@ -47,15 +49,7 @@ class Reformer final : public ContentPattern {
       throw ParamError(
           "chunk", fmt::format("{} rounds of {} tokens make more than 2^31 chunks of {}", hashes_,
                                g.q_len, chunk_));
-    if (const std::string& replay = p.get_string("replay"); !replay.empty()) {
-      std::vector<std::int32_t> buckets;
-      buckets = read_replay(replay, {hashes_, g.q_len});
-      for (std::int32_t b : buckets) {
-        if (b < 0 || b >= buckets_)
-          throw ParamError("replay", fmt::format("bucket {} is outside [0, {})", b, buckets_));
-      }
-      for (int h = 0; h < g.heads; ++h) assign_chunks(buckets);
-    }
+    if (const std::string& replay = p.get_string("replay"); !replay.empty()) replay_from(replay);
   }
 
   bool allows(int head, Index q, Index k) const override {
@@ -83,6 +77,10 @@ class Reformer final : public ContentPattern {
     for (Index h = 0; h < geometry().heads; ++h) assign_chunks(hash_head(in, h));
   }
 
+  ReplayDecisions decisions() const override {
+    return {{geometry().heads, hashes_, geometry().q_len}, buckets_of_};
+  }
+
   std::map<std::string, double> balance() const override {
     // Bucket sizes relative to a perfectly even split: the largest and the smallest bucket.
     Index largest = 0, smallest = geometry().q_len;
@@ -102,6 +100,30 @@ class Reformer final : public ContentPattern {
   }
 
  private:
+  // [hashes, n] for every head, or [heads, hashes, n].
+  void replay_from(const std::string& path) {
+    const Index n = geometry().q_len, heads = geometry().heads;
+    NpyArray array;
+    try {
+      array = read_npy(path);
+    } catch (const NpyError& e) {
+      throw ParamError("replay", e.what());
+    }
+    const bool per_head = array.shape == std::vector<std::int64_t>{heads, hashes_, n};
+    if (array.dtype != "<i4" || (!per_head && array.shape != std::vector<std::int64_t>{hashes_, n}))
+      throw ParamError("replay", fmt::format("{}: expected int32 [{}, {}] or [{}, {}, {}]", path,
+                                             hashes_, n, heads, hashes_, n));
+    for (std::int32_t b : array.ints) {
+      if (b < 0 || b >= buckets_)
+        throw ParamError("replay", fmt::format("bucket {} is outside [0, {})", b, buckets_));
+    }
+    const auto per = static_cast<std::ptrdiff_t>(hashes_ * n);
+    for (Index h = 0; h < heads; ++h) {
+      const auto first = array.ints.begin() + (per_head ? h * per : 0);
+      assign_chunks(std::vector<std::int32_t>(first, first + per));
+    }
+  }
+
   // The chunks a query sees, over every round: its own and the previous one in the rounds' one
   // sorted sequence (at most 2 x kMaxHashes).
   struct Window {
@@ -162,6 +184,7 @@ class Reformer final : public ContentPattern {
   // sequence and records every position's chunk in it per round; then which queries have a key
   // other than themselves (self is a fallback only).
   void assign_chunks(const std::vector<std::int32_t>& buckets) {
+    buckets_of_.insert(buckets_of_.end(), buckets.begin(), buckets.end());
     const Index n = geometry().q_len;
     const int head = static_cast<int>(has_other_.size() / static_cast<std::size_t>(n));
     std::vector<Index> order(static_cast<std::size_t>(n));
@@ -194,9 +217,10 @@ class Reformer final : public ContentPattern {
   bool causal_;
   std::uint64_t seed_;
   Index buckets_ = 2, chunks_ = 1;
-  std::vector<std::int32_t> chunk_of_;   // heads x hashes x n: each position's chunk per round,
-                                         // numbered over the rounds' one sequence
-  std::vector<std::uint8_t> has_other_;  // heads x n
+  std::vector<std::int32_t> chunk_of_;    // heads x hashes x n: each position's chunk per round,
+                                          // numbered over the rounds' one sequence
+  std::vector<std::uint8_t> has_other_;   // heads x n
+  std::vector<std::int32_t> buckets_of_;  // heads x hashes x n: the decisions
   std::vector<std::vector<Index>> bucket_sizes_;
 };
 

@@ -14,6 +14,7 @@
 
 #include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
+#include "core/decisions.hpp"
 #include "core/errors.hpp"
 #include "core/interval_pattern.hpp"
 #include "core/registry.hpp"
@@ -21,7 +22,7 @@
 namespace attnbench {
 namespace {
 
-class Sinkhorn final : public ContentPattern {
+class Sinkhorn final : public ContentPattern, public RecordsDecisions {
  public:
   Sinkhorn(const Geometry& g, const ParamValues& p)
       : ContentPattern(g),
@@ -119,6 +120,8 @@ class Sinkhorn final : public ContentPattern {
             {"sort_scores", 2.0 * nb * nb * d},
             {"sinkhorn_balancing", 2.0 * static_cast<double>(iterations_) * nb * nb}};
   }
+
+  ReplayDecisions decisions() const override { return {{geometry().heads, blocks_}, sigma_}; }
 
  private:
   const std::int32_t* sorted(int head) const { return order_.data() + head * blocks_; }

@@ -2,18 +2,22 @@
 // `last_q` queries over all keys, keep the `vertical` key columns and the `slash` diagonals
 // (offsets i - j) with the largest summed probability; every query sees those columns and
 // diagonals (Appendix C). Content-dependent; decided per head.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
+#include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
+#include "core/decisions.hpp"
 #include "core/errors.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
 namespace {
 
-class VerticalSlash final : public ContentPattern {
+class VerticalSlash final : public ContentPattern, public RecordsDecisions {
  public:
   VerticalSlash(const Geometry& g, const ParamValues& p)
       : ContentPattern(g),
@@ -22,6 +26,7 @@ class VerticalSlash final : public ContentPattern {
         last_q_(p.get_int("last_q")) {
     if (g.q_len != g.kv_len || g.q_offset != 0)
       throw ParamError("align", "vertical_slash runs square (prefill) lengths only");
+    if (const std::string& replay = p.get_string("replay"); !replay.empty()) replay_from(replay);
   }
 
   bool allows(int head, Index q, Index k) const override {
@@ -43,6 +48,7 @@ class VerticalSlash final : public ContentPattern {
   }
 
   void prepare(const ContentInputs& in) override {
+    if (!column_.empty()) return;  // replayed
     const Index n = geometry().kv_len;
     column_.assign(static_cast<std::size_t>(geometry().heads * n), 0);
     diagonal_.assign(column_.size(), 0);
@@ -55,7 +61,33 @@ class VerticalSlash final : public ContentPattern {
                                                       geometry().kv_len * 2 * head_dim)}};
   }
 
+  ReplayDecisions decisions() const override {
+    const Index n = geometry().kv_len;
+    ReplayDecisions d{{geometry().heads, 2, n}, {}};
+    for (Index h = 0; h < geometry().heads; ++h) {
+      d.values.insert(d.values.end(), column_.begin() + h * n, column_.begin() + (h + 1) * n);
+      d.values.insert(d.values.end(), diagonal_.begin() + h * n, diagonal_.begin() + (h + 1) * n);
+    }
+    return d;
+  }
+
  private:
+  void replay_from(const std::string& path) {
+    const Index n = geometry().kv_len;
+    const std::vector<std::int32_t> flags = read_replay(path, {geometry().heads, 2, n});
+    column_.assign(static_cast<std::size_t>(geometry().heads * n), 0);
+    diagonal_.assign(column_.size(), 0);
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+      if (flags[i] != 0 && flags[i] != 1)
+        throw ParamError("replay", fmt::format("flag {} is neither 0 nor 1", flags[i]));
+      const std::size_t head = i / static_cast<std::size_t>(2 * n);
+      const std::size_t at = i % static_cast<std::size_t>(n);
+      const bool diagonal = i / static_cast<std::size_t>(n) % 2 == 1;
+      (diagonal ? diagonal_ : column_)[head * static_cast<std::size_t>(n) + at] =
+          static_cast<std::uint8_t>(flags[i]);
+    }
+  }
+
   void select_head(const ContentInputs& in, Index h) {
     const Index n = geometry().kv_len, d = in.head_dim;
     std::vector<double> column_score(static_cast<std::size_t>(n), 0),
@@ -112,7 +144,9 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kInt,
                 .default_value = Index{64},
                 .help = "queries whose attention estimates the pattern",
-                .min = 1}},
+                .min = 1},
+               replay_param("int32 [heads, 2, n] flags (columns kept; diagonals kept) to replay "
+                            "instead of estimating")},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<VerticalSlash>(g, p); },
     .examples = {{{"vertical", Index{5}}, {"slash", Index{7}}, {"last_q", Index{8}}}},

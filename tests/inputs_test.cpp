@@ -64,14 +64,47 @@ TEST_F(InputFiles, ContentDependentPatternsDecideFromThem) {
 
 TEST_F(InputFiles, ShapeMismatchIsLocated) {
   try {
-    load("{name: dense}", 32);
+    load("{name: dense}", 128);  // longer than the files' 64 positions
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(e.key(), "inputs.q");
-    EXPECT_NE(
-        std::string(e.what()).find("needs shape (1, 2, 32, 16), the file holds (1, 2, 64, 16)"),
-        std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(
+                  "needs shape (1, 2, at least 128, 16), the file holds (1, 2, 64, 16)"),
+              std::string::npos)
         << e.what();
+  }
+}
+
+// A shorter case reads a prefix of the files: its inputs are the first rows of each head.
+TEST_F(InputFiles, ShorterLengthsReadAPrefix) {
+  const Experiment e = load("{name: dense, params: {causal: true}}", 32);
+  const Case& c = e.cases.front();
+  const Tensors short_inputs = case_inputs(c, problem_of(c));
+  const Experiment full = load("{name: dense, params: {causal: true}}", 64);
+  const Tensors long_inputs = case_inputs(full.cases.front(), problem_of(full.cases.front()));
+  for (std::size_t h = 0; h < 2; ++h) {
+    for (std::size_t i = 0; i < 32 * 16; ++i) {
+      ASSERT_EQ(short_inputs.k[h * 32 * 16 + i], long_inputs.k[h * 64 * 16 + i]);
+      ASSERT_EQ(short_inputs.q[h * 32 * 16 + i], long_inputs.q[h * 64 * 16 + i]);
+    }
+  }
+}
+
+// Bottom-right queries shorter than the keys come from the last positions.
+TEST_F(InputFiles, BottomRightQueriesComeFromTheLastPositions) {
+  const Experiment e = load_experiment_text(
+      fmt::format("seq_len: 16\nkv_len: 48\nshape: {{heads: 2, head_dim: 16}}\n"
+                  "inputs: {{q: {}, k: {}, v: {}}}\n"
+                  "patterns: [{{name: dense, params: {{causal: true, align: bottom_right}}}}]\n",
+                  (dir_ / "q.npy").string(), (dir_ / "k.npy").string(), (dir_ / "v.npy").string()),
+      "inputs.yaml", {});
+  const Case& c = e.cases.front();
+  const Tensors in = case_inputs(c, problem_of(c));
+  const Experiment whole = load("{name: dense}", 64);
+  const Tensors all = case_inputs(whole.cases.front(), problem_of(whole.cases.front()));
+  for (std::size_t h = 0; h < 2; ++h) {
+    for (std::size_t i = 0; i < 16 * 16; ++i)
+      ASSERT_EQ(in.q[h * 16 * 16 + i], all.q[(h * 64 + 32) * 16 + i]);  // positions 32..47
   }
 }
 

@@ -48,6 +48,8 @@ struct ReportArgs {
 int report_command(const ReportArgs& args);
 int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
+// Every input generator, its construction and parameters.
+int inputs_command(bool json);
 int density_command(const std::string& config, const std::vector<std::string>& sets);
 struct CompareArgs {
   std::string run_a, run_b;

@@ -26,8 +26,10 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "results folder (default results/<experiment>/<UTC time>)");
   run->add_option("--mode", args.mode,
                   "list: print case ids; check: compare with the reference (status passed); "
-                  "perf: time without checking (status executed); all: check, then time")
-      ->check(CLI::IsMember({"list", "check", "perf", "all"}));
+                  "perf: time without checking (status executed); all: check, then time; "
+                  "quality: recall and output error against full attention, one reference record "
+                  "per cell, nothing timed")
+      ->check(CLI::IsMember({"list", "check", "perf", "all", "quality"}));
   run->add_option("--case", args.sweep.case_id,
                   "run only the case with this id (an axis at its default may be left out)");
   run->add_option(
@@ -98,6 +100,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
   if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
+  if (app.got_subcommand("inputs")) return inputs_command(a.json);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
@@ -151,6 +154,8 @@ int main(int argc, char** argv) {
   gallery->add_option("--set", args.gallery_sets, "override a config value: a dotted KEY=VALUE");
   density->add_option("--set", args.density_sets, "override a config value: a dotted KEY=VALUE");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
+      ->add_flag("--json", args.json, "as JSON");
+  app.add_subcommand("inputs", "list the input generators a config's inputs: may name")
       ->add_flag("--json", args.json, "as JSON");
   app.add_subcommand("conformance",
                      "the test suite's generic checks on patterns (default: the --plugin ones)")

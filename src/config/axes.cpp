@@ -88,6 +88,15 @@ Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& 
   read_axis(src, map, "block_kv", join_key(prefix, "block_kv"), 1, 4096, axes.block_kv);
   read_axis(src, map, "threads", join_key(prefix, "threads"), 1, 1024, axes.threads);
   read_choice_axis(src, map, prefix, "executor", axes.executor);
+  for (std::size_t i = 0; map["executor"] && i < axes.executor.size(); ++i) {
+    if (axes.executor[i] != ExecutorKind::kReference) continue;
+    const YAML::Node node = map["executor"];
+    const std::string key = join_key(prefix, "executor");
+    src.fail(node.IsSequence() ? node[i] : node,
+             node.IsSequence() ? join_key(key, std::to_string(i)) : key,
+             "the reference is not timed; its figures come from `--mode check` and `--mode "
+             "quality` (executors: dense, sparse)");
+  }
   read_choice_axis(src, map, prefix, "dtype", axes.dtype);
   read_choice_axis(src, map, prefix, "pass", axes.pass);
   read_choice_axis(src, map, prefix, "decode_policy", axes.decode_policy);
@@ -103,13 +112,14 @@ std::vector<CaseKey> axis_product(const Axes& a) {
   const std::vector<const IndexList*> lists = {&a.seq_len, &a.kv_len,   &a.batch,
                                                &a.heads,   &a.kv_heads, &a.head_dim,
                                                &a.block_q, &a.block_kv, &a.threads};
-  // An odometer; after the integer axes come pass, decode_policy, dtype, then executor
+  // An odometer; after the integer axes come inputs, pass, decode_policy, dtype, then executor
   // (fastest, so that a cell's executors meet).
-  const std::size_t pass_digit = lists.size(), policy_digit = pass_digit + 1,
-                    dtype_digit = policy_digit + 1;
+  const std::size_t inputs_digit = lists.size(), pass_digit = inputs_digit + 1,
+                    policy_digit = pass_digit + 1, dtype_digit = policy_digit + 1;
   std::vector<std::size_t> at(lists.size() + 4, 0);
   auto size_of = [&](std::size_t i) {
     if (i < lists.size()) return lists[i]->size();
+    if (i == inputs_digit) return a.inputs.size();
     if (i == pass_digit) return a.pass.size();
     if (i == policy_digit) return a.decode_policy.size();
     return i == dtype_digit ? a.dtype.size() : a.executor.size();
@@ -133,7 +143,8 @@ std::vector<CaseKey> axis_product(const Axes& a) {
                              .threads = v(8),
                              .dtype = a.dtype[at[dtype_digit]],
                              .pass = a.pass[at[pass_digit]],
-                             .decode_policy = a.decode_policy[at[policy_digit]]});
+                             .decode_policy = a.decode_policy[at[policy_digit]],
+                             .inputs = a.inputs[at[inputs_digit]]});
     std::size_t digit = at.size();
     while (digit > 0 && ++at[digit - 1] == size_of(digit - 1)) at[--digit] = 0;
     if (digit == 0) return points;

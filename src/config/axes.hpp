@@ -19,6 +19,7 @@ struct Axes {
   std::vector<DataType> dtype = {DataType::kF32};
   std::vector<Pass> pass = {Pass::kForward};
   std::vector<DecodePolicy> decode_policy = {DecodePolicy::kCache};
+  std::vector<std::string> inputs = {"uniform"};  // the input sets' names (top-level `inputs:`)
   YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 

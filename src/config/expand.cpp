@@ -342,6 +342,7 @@ std::size_t count_cases(const std::vector<PatternEntry>& entries) {
     times(a.dtype.size());
     times(a.pass.size());
     times(a.decode_policy.size());
+    times(a.inputs.size());
     if (__builtin_add_overflow(total, n, &total)) total = kSaturated;
   }
   return total;

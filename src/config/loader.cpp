@@ -10,6 +10,7 @@
 
 #include "config/expand.hpp"
 #include "config/experiment.hpp"
+#include "config/inputs.hpp"
 #include "core/file_digest.hpp"
 #include "core/npy_read.hpp"
 #include "core/plugin_loader.hpp"
@@ -25,7 +26,7 @@ std::vector<std::string> top_keys() {
       "name",           "repetitions", "min_time_ms",   "max_repetitions",
       "warmup",         "noisy_cv",    "noisy_foreign", "baseline",
       "baseline_max_s", "seed",        "tolerance",     "check_rows",
-      "plugins",        "patterns",    "inputs",        "decode_steps"};
+      "plugins",        "patterns",    "inputs",        "decode_steps",   "quality"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }
@@ -59,61 +60,8 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
     m.check_rows = src.read_int(root["check_rows"], "check_rows", 1, kMaxLength);
   if (root["decode_steps"])
     m.decode_steps = src.read_int(root["decode_steps"], "decode_steps", 1, 1 << 20);
-  if (const YAML::Node inputs = root["inputs"]) {
-    src.check_keys(inputs, "inputs", {"q", "k", "v"});
-    for (const char* key : {"q", "k", "v"}) {
-      if (!inputs[key])
-        src.fail(inputs, std::string("inputs.") + key, "missing: give q, k and v files together");
-    }
-    m.inputs_q = src.resolve_path("inputs.q", src.read_string(inputs["q"], "inputs.q"));
-    m.inputs_k = src.resolve_path("inputs.k", src.read_string(inputs["k"], "inputs.k"));
-    m.inputs_v = src.resolve_path("inputs.v", src.read_string(inputs["v"], "inputs.v"));
-  }
+  if (root["quality"]) m.quality = src.read_bool(root["quality"], "quality");
   return m;
-}
-
-// Reads each input file once, checks it against every case, and keeps its contents for the
-// cases (Measurement::loaded_*), so that nothing re-reads it while the run goes on.
-void load_input_files(const YamlSource& src, const YAML::Node& inputs, std::vector<Case>& cases) {
-  std::map<std::string, std::vector<std::int64_t>> shapes;
-  std::map<std::string, std::shared_ptr<const std::vector<float>>> data;
-  const Measurement& m = cases.front().measurement;
-  const std::map<std::string, std::string> paths = {
-      {"q", m.inputs_q}, {"k", m.inputs_k}, {"v", m.inputs_v}};
-  for (const char* key : {"q", "k", "v"}) {
-    const std::string& path = paths.at(key);
-    const std::string role = std::string("inputs.") + key;
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) {
-      src.fail(inputs[key], role,
-               std::filesystem::exists(path, error) ? fmt::format("{} is not a regular file", path)
-                                                    : fmt::format("no file {}", path));
-    }
-    try {
-      NpyArray array = read_npy(path);
-      if (array.dtype != "<f4") src.fail(inputs[key], role, "expected a float32 array");
-      shapes[key] = array.shape;
-      data[key] = std::make_shared<const std::vector<float>>(std::move(array.floats));
-    } catch (const NpyError& e) {
-      src.fail(inputs[key], role, e.what());
-    }
-    src.note_file(role, path);
-  }
-  for (Case& c : cases) {
-    const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
-        {"q", {c.key.batch, c.key.heads, c.q_len, c.key.head_dim}},
-        {"k", {c.key.batch, c.key.kv_heads, c.kv_len, c.key.head_dim}},
-        {"v", {c.key.batch, c.key.kv_heads, c.kv_len, c.key.head_dim}}};
-    for (const auto& [key, shape] : expected) {
-      if (shapes[key] != shape) {
-        src.fail(inputs[key], "inputs." + key,
-                 fmt::format("case {} needs shape ({}), the file holds ({})", c.id(),
-                             fmt::join(shape, ", "), fmt::join(shapes[key], ", ")));
-      }
-    }
-    c.measurement.loaded_q = data["q"], c.measurement.loaded_k = data["k"];
-    c.measurement.loaded_v = data["v"];
-  }
 }
 
 // The size and SHA-256 of every file the experiment reads, for the run's context.
@@ -238,15 +186,18 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
   experiment.config_hash = fnv1a_hex(YAML::Dump(root));
   experiment.name = read_name(src, root, source);
   if (root["plugins"]) load_plugins(src, root["plugins"]);
-  const Axes axes = read_axes(src, root, "", Axes{});
+  Axes axes = read_axes(src, root, "", Axes{});
   const Measurement measurement = read_measurement(src, root);
+  const auto input_sets = read_input_sets(src, root["inputs"], measurement.seed);
+  axes.inputs.clear();
+  for (const auto& set : input_sets) axes.inputs.push_back(set->name);
   if (!root["patterns"] || !root["patterns"].IsSequence() || root["patterns"].size() == 0) {
     src.fail(root["patterns"] ? root["patterns"] : root, "patterns",
              "expected a non-empty list of patterns, each with a name");
   }
   const std::vector<PatternEntry> entries = read_patterns(src, root["patterns"], axes);
   experiment.cases = expand_cases(src, entries, measurement, max_cases);
-  if (!measurement.inputs_q.empty()) load_input_files(src, root["inputs"], experiment.cases);
+  attach_input_sets(src, root["inputs"], input_sets, experiment.cases);
   experiment.files = digest_files(src);
   return experiment;
 }

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "core/input_set.hpp"
+
 namespace attnbench {
 
 std::string PatternSpec::text() const {
@@ -20,6 +24,20 @@ std::string PatternSpec::text() const {
     values += param + '=' + format_value(params.at(param));
   }
   return name + ':' + values;
+}
+
+namespace {
+
+bool bottom_right(const PatternSpec& spec) {
+  if (spec.params.has("align") && std::get<std::string>(spec.params.at("align")) == "bottom_right")
+    return true;
+  return std::any_of(spec.parts.begin(), spec.parts.end(), bottom_right);
+}
+
+}  // namespace
+
+Index first_query_position(const PatternSpec& spec, Index q_len, Index kv_len) {
+  return bottom_right(spec) ? std::max<Index>(0, kv_len - q_len) : 0;
 }
 
 }  // namespace attnbench

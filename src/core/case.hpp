@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/case_key.hpp"
+#include "core/input_set.hpp"
 #include "core/layout.hpp"
 #include "core/params.hpp"
 
@@ -42,12 +43,12 @@ struct Measurement {
   std::optional<double> tolerance;
   Index check_rows = 64;    // query rows per (batch, head) the check compares
   Index decode_steps = 64;  // pass decode: the timed steps of each repetition
-  // float32 .npy files of Q [batch, heads, q_len, d], K and V [batch, kv_heads, kv_len, d]
-  // instead of seeded random inputs (real activations for content-dependent patterns).
-  std::string inputs_q, inputs_k, inputs_v;
-  // Their contents, read and checked once when the config loads and shared by every case: a
-  // file that changes during the run cannot give a case another shape or other data.
-  std::shared_ptr<const std::vector<float>> loaded_q, loaded_k, loaded_v;
+  // The case's input set (its key's `inputs` axis); none: uniform inputs of `seed`. Files are
+  // read and checked once when the config loads and shared by every case: a file that changes
+  // during the run cannot give a case another shape or other data.
+  std::shared_ptr<const InputSet> inputs;
+  // Measure how much of full attention's softmax mass the mask keeps (config `quality: true`).
+  bool quality = false;
 };
 
 // A case to run: its identity (the key), the pattern built from it, the lengths it executes and

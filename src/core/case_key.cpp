@@ -13,7 +13,7 @@ namespace {
 
 // The declaration. Segment 0 is the pattern; segments 1-5 hold the fixed axes; optional axes
 // come last, each in a segment of its own.
-const std::array<AxisDecl, 14> kAxes = {{
+const std::array<AxisDecl, 15> kAxes = {{
     {"spec", "", 0, true, &CaseKey::spec},
     {"batch", "b", 1, false, &CaseKey::batch},
     {"heads", "h", 1, true, &CaseKey::heads},
@@ -28,6 +28,8 @@ const std::array<AxisDecl, 14> kAxes = {{
     {"dtype", "", kOptionalSegment, false, &CaseKey::dtype, "f32"},
     {"pass", "", kOptionalSegment, false, &CaseKey::pass, "forward"},
     {"decode_policy", "", kOptionalSegment, false, &CaseKey::decode_policy, "cache"},
+    // A content-dependent mask decides from the inputs, so the set changes the mask.
+    {"inputs", "", kOptionalSegment, true, &CaseKey::inputs, "uniform"},
 }};
 constexpr int kFixedSegments = 6;
 

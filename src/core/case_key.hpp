@@ -24,12 +24,15 @@ struct EnumText;
 
 // The executors attnbench measures. What each one is (its workspace, its label, whether it is the
 // reference baseline) is said in src/exec, not here.
-enum class ExecutorKind { kDense, kSparse };
+// kReference is the double-precision reference: never timed, it is the executor of the records
+// `--mode quality` writes (one per cell), and no config may ask for it.
+enum class ExecutorKind { kDense, kSparse, kReference };
 template <>
 struct EnumText<ExecutorKind> {
-  static constexpr std::array<std::string_view, 2> names = {"dense", "sparse"};
+  static constexpr std::array<std::string_view, 3> names = {"dense", "sparse", "reference"};
   static constexpr std::string_view noun = "an executor";
 };
+// The timed executors (the reference is not one).
 inline constexpr ExecutorKind kAllExecutors[] = {ExecutorKind::kDense, ExecutorKind::kSparse};
 
 // The type Q, K, V and O are stored and multiplied in. Scores and softmax are f32 in both
@@ -100,6 +103,7 @@ struct CaseKey {
   DataType dtype = DataType::kF32;
   Pass pass = Pass::kForward;
   DecodePolicy decode_policy = DecodePolicy::kCache;  // pass decode only
+  std::string inputs = "uniform";  // the input set's name (config `inputs:`)
 
   bool operator==(const CaseKey&) const = default;
   // "spec/b1.h8.kvh8.d64/q1024.kv1024/bq64.bkv64/sparse/t2", then "/name=value" for each

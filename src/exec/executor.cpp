@@ -30,6 +30,9 @@ std::size_t forward_workspace_bytes(ExecutorKind executor, const Problem& p,
                                (p.dtype == DataType::kBf16 ? 2 * shape.block_q * keys : 0);
       return static_cast<std::size_t>(per_thread * p.threads);
     }
+    case ExecutorKind::kReference:
+      // Per thread, a row's scores (double) and two masks (the pattern's, full attention's).
+      return static_cast<std::size_t>((8 + 2) * p.kv_len * p.threads);
   }
   ATTNBENCH_CHECK(false && "an ExecutorKind without a workspace");
   return 0;
@@ -43,6 +46,7 @@ std::unique_ptr<Executor> make_executor(ExecutorKind executor, const Problem& pr
   switch (executor) {
     case ExecutorKind::kDense: return std::make_unique<DenseExecutor>(problem, layout);
     case ExecutorKind::kSparse: return std::make_unique<SparseExecutor>(problem, layout);
+    case ExecutorKind::kReference: break;  // never timed: reference.hpp computes it directly
   }
   ATTNBENCH_CHECK(false && "an ExecutorKind without an executor");
   return nullptr;

@@ -7,9 +7,10 @@ namespace attnbench {
 namespace {
 
 // In the order of ExecutorKind.
-constexpr std::array<ExecutorFacts, 2> kFacts = {{
+constexpr std::array<ExecutorFacts, 3> kFacts = {{
     {"dense", true, true},
     {"sparse", false, false},
+    {"reference", false, false},
 }};
 
 }  // namespace

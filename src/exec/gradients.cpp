@@ -13,6 +13,7 @@ std::unique_ptr<Differentiable> make_differentiable(ExecutorKind executor, const
   switch (executor) {
     case ExecutorKind::kDense: return std::make_unique<DenseBackward>(problem, layout);
     case ExecutorKind::kSparse: return std::make_unique<SparseBackward>(problem, layout);
+    case ExecutorKind::kReference: break;  // never timed: reference_backward.hpp computes it
   }
   ATTNBENCH_CHECK(false && "an ExecutorKind without a backward pass");
   return nullptr;

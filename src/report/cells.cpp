@@ -12,7 +12,8 @@ std::vector<Cell> cells_of(const RunResults& results) {
   std::vector<Cell> cells;
   std::map<std::string, std::size_t> index;
   for (const CaseRecord& r : results.cases) {
-    if (r.is_baseline) continue;
+    // Baseline-role records are not cells; reference records (--mode quality) time nothing.
+    if (r.is_baseline || r.executor() == ExecutorKind::kReference) continue;
     const std::string key = cell_key(r.key);
     auto found = index.find(key);
     if (found == index.end()) {

@@ -12,6 +12,7 @@
 #include "report/case_table.hpp"
 #include "report/cells.hpp"
 #include "report/decode_view.hpp"
+#include "report/quality_view.hpp"
 
 namespace attnbench {
 
@@ -123,7 +124,7 @@ namespace {
 
 // The forward views read forward records; decode records have their own view.
 std::vector<NamedTable> forward_views(const RunResults& results) {
-  return {
+  std::vector<NamedTable> views = {
       {"comparison",
        "Median latency of each case; full ms: full attention (causal when the pattern is) on the "
        "sparse executor at the same lengths, measured in the same run; speedup vs full: full ms / "
@@ -146,6 +147,17 @@ std::vector<NamedTable> forward_views(const RunResults& results) {
        "densities, keys per query, and mask metadata (a byte per pair vs the block layout).",
        density_table(results.cases)},
   };
+  if (has_quality(results)) {
+    views.push_back(
+        {"quality",
+         "How much of full attention each mask keeps, per input set: recall is the share of full "
+         "attention's softmax mass (causal when the mask is, as the speedup's baseline) inside "
+         "the mask, per sampled query row (check_rows per batch item and head; 0 for a row with "
+         "no key), its mean, minimum and 10th percentile; output rel L2 is ||O - O_full|| / "
+         "||O_full|| over those rows, all heads and the worst head. Double precision.",
+         quality_table(results)});
+  }
+  return views;
 }
 
 }  // namespace

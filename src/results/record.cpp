@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kStatusNames = {"passed", "executed", "failed", "skipped",
                                                           "error"};
-constexpr std::array<std::string_view, 4> kModeNames = {"list", "check", "perf", "all"};
+constexpr std::array<std::string_view, 5> kModeNames = {"list", "check", "perf", "all", "quality"};
 
 template <typename T>
 Json optional_json(const std::optional<T>& value) {
@@ -367,6 +367,11 @@ Json to_json(const CaseRecord& r) {
   if (r.memory.saved_bytes) j["memory"]["saved_bytes"] = *r.memory.saved_bytes;
   if (!r.grad_of.empty()) j["grad_of"] = r.grad_of;
   if (r.decode) j["decode"] = decode_json(*r.decode);
+  if (r.quality || !r.quality_reason.empty()) {  // only where asked for
+    j["quality"] = r.quality ? quality_json(*r.quality) : Json(nullptr);
+    j["quality_reason"] = r.quality_reason;
+  }
+  if (!r.decisions.empty()) j["decisions"] = r.decisions;
   encode_non_finite(j);
   return j;
 }
@@ -414,6 +419,9 @@ CaseRecord case_from_json(const Json& raw) {
   if (!j.at("accuracy").is_null()) r.accuracy = accuracy_from(j.at("accuracy"));
   r.mask = mask_from(j.at("mask"));
   if (j.contains("decode")) r.decode = decode_from(j.at("decode"));
+  if (j.contains("quality") && !j.at("quality").is_null()) r.quality = quality_from(j["quality"]);
+  r.quality_reason = j.value("quality_reason", "");
+  r.decisions = j.value("decisions", "");
   return r;
 }
 

@@ -32,8 +32,9 @@ std::string_view to_string(CaseStatus status);
 std::optional<CaseStatus> parse_status(std::string_view text);
 inline bool is_success(CaseStatus s) { return s != CaseStatus::kFailed && s != CaseStatus::kError; }
 
-// What a run does with its cases: list the ids, check against the reference, time, or both.
-enum class RunMode { kList, kCheck, kPerf, kAll };
+// What a run does with its cases: list the ids, check against the reference, time, or both; or
+// measure each cell's quality against full attention (one `reference` record per cell).
+enum class RunMode { kList, kCheck, kPerf, kAll, kQuality };
 std::string_view to_string(RunMode mode);
 std::optional<RunMode> parse_mode(std::string_view text);
 
@@ -132,6 +133,22 @@ struct DecodeFigures {
   bool cache_resident = false;               // the fraction exceeds 1: served from the caches
 };
 
+// How much of full attention a mask keeps, on the case's inputs, in double precision over the
+// check's sampled rows (src/quality/quality.hpp).
+struct QualityFigures {
+  std::string inputs;     // the input set's name
+  std::int64_t rows = 0;  // query rows measured, over batch items and heads
+  // Share of full attention's softmax mass inside the mask, per query row (0 with no key).
+  double recall_mean = 0, recall_min = 0, recall_p10 = 0;
+  std::vector<double> recall_per_head;  // the mean per head
+  // ||O - O_full|| / ||O_full|| over the measured rows: all heads, the worst head, each head.
+  double output_rel_l2 = 0, output_rel_l2_max_head = 0;
+  std::vector<double> output_rel_l2_per_head;
+};
+
+Json quality_json(const QualityFigures& q);
+QualityFigures quality_from(const Json& j);
+
 struct CaseRecord {
   CaseKey key;          // the identity: written by name, one field per axis
   std::string label;    // what a person reads (the entry's `label:` or generated); may be empty
@@ -165,6 +182,11 @@ struct CaseRecord {
   // Gradient passes: "executed" (of the Q, K, V the executor ran, appended tokens included).
   std::string grad_of;
   std::optional<DecodeFigures> decode;  // pass decode only
+  // Asked for (`--mode quality`, or `quality: true`): the figures, or none and why not.
+  std::optional<QualityFigures> quality;
+  std::string quality_reason;
+  // A content-dependent pattern's decisions in its replay format, relative to the run folder.
+  std::string decisions;
 
   std::string id() const { return key.id(); }
   ExecutorKind executor() const { return key.executor; }

@@ -16,6 +16,7 @@
 #include "exec/executor.hpp"
 #include "exec/executor_facts.hpp"
 #include "exec/reference.hpp"
+#include "inputs/generators.hpp"
 #include "measure/memory.hpp"
 #include "measure/stats.hpp"
 
@@ -141,11 +142,20 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
 }
 
 Tensors case_inputs(const Case& c, const Problem& problem) {
-  const Measurement& m = c.measurement;
-  if (!m.loaded_q) return random_inputs(problem, m.seed);
-  Tensors t{*m.loaded_q, *m.loaded_k, *m.loaded_v};  // read and checked once, at load
+  const InputSet* set = c.measurement.inputs.get();
+  if (set == nullptr || set->generator == "uniform")
+    return random_inputs(problem, set ? set->seed : c.measurement.seed);
+  const InputShape shape{.batch = problem.batch,
+                         .heads = problem.heads,
+                         .kv_heads = problem.kv_heads,
+                         .head_dim = problem.head_dim,
+                         .q_len = problem.q_len,
+                         .kv_len = problem.kv_len,
+                         .q_first = first_query_position(c.pattern, c.q_len, c.kv_len)};
+  InputValues values = make_inputs(*set, shape);
+  Tensors t{std::move(values.q), std::move(values.k), std::move(values.v)};
   round_inputs(t, problem.dtype);
-  add_output_gradient(t, problem, m.seed);
+  add_output_gradient(t, problem, c.measurement.seed);
   return t;
 }
 

@@ -24,7 +24,8 @@ struct CaseOptions {
   bool perf = true;
   std::optional<std::int64_t> memory_limit;   // default: the machine's available memory
   std::map<std::string, double> gemm_gflops;  // f32, by thread count (baseline predictions)
-  Probes probes;  // by dtype and thread count, for gemm_fraction and peak_fraction
+  Probes probes;        // by dtype and thread count, for gemm_fraction and peak_fraction
+  std::string run_dir;  // where content-dependent decisions are written; empty: nowhere
 };
 
 // One case on its own: run_cell of a single case (cell_runner.hpp).
@@ -48,7 +49,8 @@ CaseRecord mask_record(const Case& c, std::int64_t budget = 0);
 CaseRecord describe_case(const Case& c);
 
 // The pieces of a run the cell runner shares with the commands above.
-// The config's input files (shapes checked when the config loaded), or seeded random inputs.
+// The case's input set at its lengths: a file set's rows (shapes checked when the config
+// loaded) or a seeded generator's; uniform (the default) through random_inputs.
 Tensors case_inputs(const Case& c, const Problem& problem);
 // The pattern and its layout (both timed) with their statistics; `inputs` is called only for a
 // content-dependent pattern.

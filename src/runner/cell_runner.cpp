@@ -10,6 +10,7 @@
 #include "measure/memory.hpp"
 #include "runner/decode_runner.hpp"
 #include "runner/gradient_check.hpp"
+#include "runner/quality_runner.hpp"
 #include "runner/signals.hpp"
 #include "runner/timing.hpp"
 
@@ -137,6 +138,27 @@ void time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t
   for (Slot* slot : timed) time_together(std::span(&slot, 1), mask, problem, in, options);
 }
 
+// Computed once for the cell (the executors share mask and inputs), copied into each open
+// record. The figures go into a record of their own: the first executor's may be skipped
+// already, without mask figures, and full attention's causal rule reads them.
+void share_quality_and_decisions(std::vector<Slot>& slots, const Case& first,
+                                 const PreparedMask& mask, const LayoutStats& stats,
+                                 const Problem& problem, const Tensors& inputs,
+                                 const CaseOptions& options) {
+  CaseRecord shared = describe_case(first);
+  fill_figures(shared, mask, stats);
+  write_decisions(shared, *mask.pattern, options.run_dir);
+  const bool quality = options.check && first.measurement.quality;
+  if (quality) set_quality(shared, first, mask, problem, inputs);
+  for (Slot& slot : slots) {
+    if (!slot.active()) continue;
+    slot.record->decisions = shared.decisions;
+    if (!quality) continue;
+    slot.record->quality = shared.quality;
+    slot.record->quality_reason = shared.quality_reason;
+  }
+}
+
 void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
   const Case& first = *slots.front().c;
   const Problem problem = problem_of(first);
@@ -181,6 +203,7 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
     }
     if (r.memory.analytic_bytes > limit) skip(slot, r.memory.analytic_bytes, limit);
   }
+  share_quality_and_decisions(slots, first, mask, stats, problem, inputs, options);
   for (Slot& slot : slots) {
     if (slot.active()) check_pass(slot, mask, problem, inputs, options);
   }
@@ -200,6 +223,8 @@ void fail_open(std::vector<CaseRecord>& records, const std::string& message) {
 
 std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options) {
   ATTNBENCH_CHECK(!cases.empty());
+  if (cases.front()->key.executor == ExecutorKind::kReference)  // --mode quality
+    return {run_quality_case(*cases.front(), options)};
   std::vector<CaseRecord> records;
   std::vector<Slot> slots;
   for (const Case* c : cases) {

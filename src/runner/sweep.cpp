@@ -23,6 +23,7 @@
 #include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
 #include "runner/probes.hpp"
+#include "runner/quality_runner.hpp"
 #include "runner/results_file.hpp"
 #include "runner/run_folder.hpp"
 #include "runner/shard.hpp"
@@ -260,7 +261,9 @@ int finish(const Experiment& experiment, RunMode mode, const std::string& dir, i
 
 }  // namespace
 
-int run_sweep(const Experiment& experiment, const SweepOptions& options) {
+int run_sweep(const Experiment& given, const SweepOptions& options) {
+  Experiment experiment = given;  // --mode quality: one reference case per cell instead
+  if (options.mode == RunMode::kQuality) experiment.cases = quality_cases(given.cases);
   const std::vector<const Case*> all = select_cases(experiment, options);
   const std::optional<RunResults> previous = previous_results(options);
   const std::optional<Shard> shard = choose_shard(options, previous);
@@ -281,11 +284,13 @@ int run_sweep(const Experiment& experiment, const SweepOptions& options) {
   if (shard) started.shard = fmt::format("{}/{}", shard->index, shard->count);
   const RunContext context = open_results(experiment, options, cases, dir, previous, done, started);
   ResultsFile file(dir + "/results.jsonl");
-  const CaseOptions case_options{.check = options.mode != RunMode::kPerf,
-                                 .perf = options.mode != RunMode::kCheck,
-                                 .memory_limit = options.memory_limit,
-                                 .gemm_gflops = context.gemm_gflops,
-                                 .probes = context.probes};
+  const CaseOptions case_options{
+      .check = options.mode != RunMode::kPerf,
+      .perf = options.mode == RunMode::kPerf || options.mode == RunMode::kAll,
+      .memory_limit = options.memory_limit,
+      .gemm_gflops = context.gemm_gflops,
+      .probes = context.probes,
+      .run_dir = dir};
   SweepRunner runner(cases, case_options, file,
                      previous ? previous->cases : std::vector<CaseRecord>{}, options.mode,
                      options.show_ids);

@@ -59,6 +59,7 @@ class Run:
         palette = tab20[0::2] + tab20[1::2] + list(plt.get_cmap("tab20b").colors)
         self.colour = {name: palette[i % len(palette)] for i, name in enumerate(labels)}
         threads = ",".join(map(str, self.context.get("threads", [])))
+        self.probes_from = None  # another run's context, for the roofline's ceilings
         self.where = f'{self.context["experiment"]}, {self.context["cpu_model"]}, {threads} thread(s)'
 
     def series(self):
@@ -141,7 +142,7 @@ def executor_handles(run):
 
 def save(fig, out, name, written):
     fig.tight_layout()
-    for fmt in FORMATS:
+    for fmt in FORMATS:  # set by --format
         path = Path(out) / f"{name}.{fmt}"
         fig.savefig(path, dpi=150, bbox_inches="tight")
         written.append(path)
@@ -261,30 +262,38 @@ def probe_median(table, dtype, threads):
 def plot_roofline(run, out, written):
     """Arithmetic intensity against achieved FLOP/s, under the machine's measured ceilings."""
     fig, ax = plt.subplots(figsize=(13, 6.5))
+    intensities, rates = [], []
     for r in run.cases:
         executed = r["flops"]["executed"]
-        rate = executed / (r["latency_ms"]["median"] * 1e-3) / 1e9
-        ax.scatter(executed / compulsory_bytes(r), rate, color=run.colour[label(r)],
+        intensities.append(executed / compulsory_bytes(r))
+        rates.append(executed / (r["latency_ms"]["median"] * 1e-3) / 1e9)
+        ax.scatter(intensities[-1], rates[-1], color=run.colour[label(r)],
                    marker=EXECUTOR_MARKER.get(r["executor"], "s"), s=22)
-    probes = run.context.get("probes") or {}
+    probes, source = run.context.get("probes") or {}, ""
+    if run.probes_from:
+        probes = run.probes_from["probes"]
+        source = f' (probes of {run.probes_from["experiment"]}, {run.probes_from["started_utc"]}, {run.probes_from["hostname"]})'
     threads = sorted(run.context.get("threads", [1]))[-1]
     dtypes = sorted({r.get("dtype", "f32") for r in run.cases})
     peak = probe_median(probes.get("fma_peak_gflops"), dtypes[0], threads)
-    gemm = probe_median(probes.get("gemm_gflops"), dtypes[0], threads) or run.context.get("gemm_gflops", {}).get(str(threads))
+    gemm = probe_median((run.context.get("probes") or {}).get("gemm_gflops"), dtypes[0], threads) or run.context.get("gemm_gflops", {}).get(str(threads))
     dram = (probes.get("dram_read_gbs") or {}).get("median")
-    lo, hi = ax.get_xlim()
-    xs = [10 ** (math.log10(max(lo, 1e-3)) + i * (math.log10(hi * 4) - math.log10(max(lo, 1e-3))) / 200) for i in range(201)]
+    # From a quarter of the lowest intensity (or the ridge point) to four times the highest.
+    low = min(min(intensities), peak / dram if peak and dram else math.inf) / 4
+    xs = [low * (max(intensities) * 16 / low) ** (i / 200) for i in range(201)]
     ceilings = []
     if peak:
         ax.plot(xs, [min(peak, dram * x) if dram else peak for x in xs], color="black", linewidth=1.5)
-        ceilings.append(f"FMA peak {peak:.0f} GFLOP/s" + (f", DRAM {dram:.1f} GB/s" if dram else ""))
+        ceilings.append(f"FMA peak {peak:.0f} GFLOP/s" + (f", DRAM {dram:.1f} GB/s" if dram else "") + source)
     if gemm:
         ax.axhline(gemm, color="black", linestyle=":", linewidth=1)
-        ceilings.append(f"dotted: oneDNN GEMM probe {gemm:.0f} GFLOP/s")
+        ceilings.append(f"dotted: this run's oneDNN GEMM probe {gemm:.0f} GFLOP/s")
     if not peak or not dram:
-        ceilings.append("no FMA-peak or DRAM probe in this run's context (recorded before the probes existed)")
+        ceilings.append("no FMA-peak or DRAM probe in this run's context (recorded before the probes existed; "
+                        "--probes-from RUN takes them from a run on the same machine)")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_ylim(min(rates) / 3, max([*rates, peak or 0, gemm or 0]) * 1.5)
     ax.set_xlabel("arithmetic intensity: executed FLOPs / compulsory bytes (Q, K, V, O once; dense: + n² f32 scores x3)")
     ax.set_ylabel("achieved GFLOP/s (executed FLOPs / median latency)")
     ax.set_title(f"Roofline ({dtypes[0]}, {threads} thread(s)): " + "; ".join(ceilings) + f"\n{run.where}", fontsize=9)
@@ -303,8 +312,25 @@ def main(argv):
     parser = argparse.ArgumentParser(description="plots of an attnbench run folder")
     parser.add_argument("run_dir")
     parser.add_argument("--out", help="folder for the plots (default: the run folder)")
+    parser.add_argument("--probes-from", metavar="RUN_DIR",
+                        help="the roofline's FMA peak and DRAM bandwidth from this run's context (a run that "
+                             "predates the probes); refused unless its CPU, host and core count match")
+    parser.add_argument("--format", default="png,pdf", help="comma-separated: png, pdf, svg (default png,pdf)")
     args = parser.parse_args(argv)
+    global FORMATS
+    FORMATS = tuple(f for f in args.format.split(",") if f)
+    if not FORMATS or any(f not in ("png", "pdf", "svg") for f in FORMATS):
+        print(f"scripts/plot: --format {args.format}: expected png, pdf or svg, comma-separated", file=sys.stderr)
+        return 2
     run = Run(args.run_dir)
+    if args.probes_from:
+        other = Run(args.probes_from).context
+        same = ("cpu_model", "hostname", "cores")
+        if any(other.get(k) != run.context.get(k) for k in same) or not other.get("probes"):
+            print(f"scripts/plot: --probes-from {args.probes_from}: another machine ({', '.join(same)}) "
+                  "or no probes recorded", file=sys.stderr)
+            return 2
+        run.probes_from = other
     if not run.cases:
         print(f"scripts/plot: no timed case in {args.run_dir}/results.jsonl", file=sys.stderr)
         return 2

@@ -22,14 +22,16 @@ struct PanelLayout {
   Box box;
 };
 
-PanelLayout layout_panel(const MaskPanel& panel, const MaskPictureOptions& options) {
+// `caption_lines`: the most lines of any panel's caption, so that the masks of a row line up.
+PanelLayout layout_panel(const MaskPanel& panel, const MaskPictureOptions& options,
+                         std::size_t caption_lines) {
   const LayoutShape& s = panel.layout->shape;
   PanelLayout p;
   p.cell = cell_size(std::max(s.q_len, s.kv_len), options.scale);
   p.grid = mask_grid(*panel.layout, panel.head, p.cell.tokens);
   const std::vector<Index> ticks = axis_ticks(s.q_len);
   p.left = kLine + Figure::text_width(std::to_string(ticks.back())) + kTick + 3;
-  p.top = static_cast<int>(panel.caption.size()) * kLine + 4;
+  p.top = static_cast<int>(caption_lines) * kLine + 4;
   int width = p.left + p.grid.cols * p.cell.pixels;
   for (const std::string& line : panel.caption) width = std::max(width, Figure::text_width(line));
   // Room on the right for the last key tick label, centred on the mask's edge.
@@ -125,8 +127,11 @@ Figure mask_picture(const std::vector<std::string>& title, const std::vector<Mas
                     const MaskPictureOptions& options) {
   std::vector<PanelLayout> layouts;
   Box cell;
+  std::size_t caption_lines = 0;
+  for (const MaskPanel& panel : panels)
+    caption_lines = std::max(caption_lines, panel.caption.size());
   for (const MaskPanel& panel : panels) {
-    layouts.push_back(layout_panel(panel, options));
+    layouts.push_back(layout_panel(panel, options, caption_lines));
     cell.w = std::max(cell.w, layouts.back().box.w);
     cell.h = std::max(cell.h, layouts.back().box.h);
   }

@@ -29,6 +29,12 @@ def length(record):
     return record.get("seq_len", record["q_len"])
 
 
+def length_label(run):
+    if all("seq_len" in r for r in run.cases):
+        return "sequence length n (tokens; the executed lengths are in the tables)"
+    return "executed query length (tokens; this run's records hold no seq_len)"
+
+
 def label(record):
     """The pattern and its parameters, as the views print them (align omitted at its default)."""
     params = record["params"]
@@ -164,7 +170,7 @@ def plot_latency(run, out, written):
         fits[name].append(f"{executor} n^{fit[0]:.2f} (R² {fit[1]:.2f})" if fit else f"{executor}: < 3 lengths")
     length_axis(ax, [length(r) for r in run.cases])
     ax.set_yscale("log")
-    ax.set_xlabel("sequence length n (tokens; the executed lengths are in the tables)")
+    ax.set_xlabel(length_label(run))
     ax.set_ylabel("median latency (ms)")
     ax.set_title(f"Latency against length; {spread_name(run)}\n{run.where}", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
@@ -185,7 +191,7 @@ def plot_memory(run, out, written):
                     marker=EXECUTOR_MARKER.get(executor, "s"), markersize=4, linewidth=1.2)
     length_axis(ax, [length(r) for r in run.cases])
     ax.set_yscale("log")
-    ax.set_xlabel("sequence length n (tokens; the executed lengths are in the tables)")
+    ax.set_xlabel(length_label(run))
     ax.set_ylabel("peak RSS during the executor's own pass (MiB)")
     ax.set_title(f"Peak memory against length (one measurement per case)\n{run.where}", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)

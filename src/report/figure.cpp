@@ -118,7 +118,13 @@ void Figure::frame(int x, int y, int w, int h, Rgb color) {
 Image rasterize(const Figure& figure) {
   Image image(figure.width, figure.height, figure.background);
   for (const Shape& shape : figure.shapes) {
-    std::visit([&](const auto& s) { draw(image, s); }, shape);
+    if (const auto* g = std::get_if<GridRef>(&shape)) {
+      draw(image, figure.grids[g->index]);
+    } else if (const auto* r = std::get_if<FillRect>(&shape)) {
+      draw(image, *r);
+    } else {
+      draw(image, std::get<TextItem>(shape));
+    }
   }
   return image;
 }
@@ -131,7 +137,13 @@ std::string to_svg(const Figure& figure) {
       figure.width, figure.height);
   svg(out, FillRect{0, 0, figure.width, figure.height, figure.background});
   for (const Shape& shape : figure.shapes) {
-    std::visit([&](const auto& s) { svg(out, s); }, shape);
+    if (const auto* g = std::get_if<GridRef>(&shape)) {
+      svg(out, figure.grids[g->index]);
+    } else if (const auto* r = std::get_if<FillRect>(&shape)) {
+      svg(out, *r);
+    } else {
+      svg(out, std::get<TextItem>(shape));
+    }
   }
   out += "</svg>\n";
   return out;

@@ -33,13 +33,24 @@ struct CellGrid {
   std::vector<Rgb> palette;
 };
 
-using Shape = std::variant<FillRect, TextItem, CellGrid>;
+// Grids live beside the shapes (a variant holding vectors trips GCC 12's -Wmaybe-uninitialized
+// under the sanitizers); a shape refers to one by index.
+struct GridRef {
+  std::size_t index = 0;
+};
+
+using Shape = std::variant<FillRect, TextItem, GridRef>;
 
 struct Figure {
   int width = 0, height = 0;
   Rgb background{255, 255, 255};
   std::vector<Shape> shapes;  // in drawing order
+  std::vector<CellGrid> grids;
 
+  void grid(CellGrid g) {
+    grids.push_back(std::move(g));
+    shapes.push_back(GridRef{grids.size() - 1});
+  }
   void rect(int x, int y, int w, int h, Rgb color) {
     shapes.push_back(FillRect{x, y, w, h, color});
   }

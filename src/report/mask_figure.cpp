@@ -83,7 +83,7 @@ void draw_panel(Figure& f, const MaskPanel& panel, const PanelLayout& p, int x, 
                 p.grid.rows,
                 p.grid.states,
                 {kMaskedColor, tiles ? kComputedColor : kMaskedColor, kAllowedColor}};
-  f.shapes.push_back(std::move(grid));
+  f.grid(std::move(grid));
   if (tiles) draw_tile_edges(f, p, panel.layout->shape, x0, y0);
   draw_axes(f, p, panel.layout->shape, x0, y0);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/experiment.hpp"
+#include "report/figure.hpp"
 #include "runner/sweep.hpp"
 
 namespace attnbench {
@@ -34,6 +35,10 @@ struct MaskArgs {
   int threads = 0;          // for the layout build; 0: every core
   std::string positions;    // --positions FILE.npy
   std::string png;          // --png FILE.png
+  std::string svg;          // --svg FILE.svg
+  int size = 768;           // picture: pixels on the mask's longer side, at most
+  int scale = 0;            // picture: pixels per token instead (0: --size)
+  bool tiles = false;       // picture: the tile overlay
   bool all_heads = false;
   bool ascii = false;
 };
@@ -62,6 +67,9 @@ struct CompareArgs {
 int compare_command(const CompareArgs& args);
 int gallery_command(const std::string& config, const std::vector<std::string>& sets,
                     const std::string& out);
+// The gallery of an experiment: every pattern at the shortest of its lengths where its mask
+// differs from full or causal attention.
+Figure gallery_figure(const Experiment& experiment);
 
 // Every conformance check on `patterns` (none named: the loaded plugins' patterns, or every
 // registered pattern when no plugin is loaded); exit 1 when one fails.

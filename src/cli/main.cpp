@@ -58,14 +58,23 @@ void add_mask(CLI::App& app, MaskArgs& args) {
   mask->add_option("--head", args.head, "the head to export (default 0)");
   mask->add_option("--set", args.sets, "a pattern parameter, NAME=VALUE");
   mask->add_option("--npy", args.npy, "write the element mask as uint8 [q_len, kv_len]");
-  mask->add_flag("--all-heads", args.all_heads, "with --npy: uint8 [heads, q_len, kv_len]");
+  mask->add_flag("--all-heads", args.all_heads,
+                 "with --npy: uint8 [heads, q_len, kv_len]; with --png/--svg: a panel per head");
   mask->add_option(
       "--layout-npy", args.layout_npy,
       "write the tile layout as uint8 [heads, q_tiles, kv_tiles]: 0 empty, 1 partial, 2 full");
   mask->add_option("--block", args.block, "tile size for --layout-npy and --ascii (default 64)");
   mask->add_flag("--ascii", args.ascii, "print a block view of the mask");
   mask->add_option("--png", args.png,
-                   "draw the mask (head --head) as a PNG, at most 1024 px a side");
+                   "draw the mask (head --head; every head with --all-heads) as a PNG with axes, "
+                   "title and legend");
+  mask->add_option("--svg", args.svg, "the same picture as an SVG");
+  CLI::Option* size = mask->add_option(
+      "--size", args.size, "picture: pixels on the mask's longer side, at most (default 768)");
+  mask->add_option("--scale", args.scale, "picture: pixels per token, instead of --size")
+      ->excludes(size);
+  mask->add_flag("--tiles", args.tiles,
+                 "picture: overlay the tiles (computed-but-masked pairs, tile edges)");
   mask->add_option("--positions", args.positions,
                    "write the relative position each allowed pair uses, int32 [q_len, kv_len], -1 "
                    "where not allowed");

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "config/expand.hpp"
@@ -13,7 +15,7 @@
 #include "core/registry.hpp"
 #include "exec/problem.hpp"
 #include "measure/memory.hpp"
-#include "report/mask_image.hpp"
+#include "report/mask_figure.hpp"
 #include "report/npy.hpp"
 
 namespace attnbench {
@@ -137,6 +139,71 @@ void write_positions(const Pattern& pattern, int head, const std::string& path) 
              g.q_len, g.kv_len);
 }
 
+// "sliding_window radius=100 causal=true": the name and every parameter but a default align.
+std::string spec_label(const PatternSpec& spec) {
+  std::string label = spec.name;
+  for (const std::string& param : spec.param_order) {
+    const std::string value = format_value(spec.params.at(param));
+    if (param != "align" || value != "top_left") label += " " + param + "=" + value;
+  }
+  return label;
+}
+
+// The picture: one panel (head --head), or one per head with --all-heads when heads differ.
+void write_pictures(const MaskArgs& args, const PatternSpec& spec, const BlockLayout& layout) {
+  const LayoutShape& s = layout.shape;
+  const bool differ = layout.layout_heads > 1;
+  std::vector<int> heads = {static_cast<int>(args.head)};
+  if (args.all_heads && differ) {
+    heads.clear();
+    for (int h = 0; h < static_cast<int>(args.heads); ++h) heads.push_back(h);
+  }
+  const double pairs = static_cast<double>(s.q_len) * static_cast<double>(s.kv_len);
+  std::vector<MaskPanel> panels;
+  for (const int h : heads) {
+    const std::string which =
+        !differ ? (args.heads > 1 ? fmt::format("all {} heads (one mask)", args.heads) : "")
+                : fmt::format("head {} of {}", h, args.heads);
+    panels.push_back({&layout,
+                      h,
+                      {fmt::format("{}{}density {:.4f}", which, which.empty() ? "" : ": ",
+                                   static_cast<double>(allowed_pairs(layout, h)) / pairs)}});
+  }
+  std::vector<std::string> title = {
+      spec_label(spec),
+      fmt::format("{} queries x {} keys{}", s.q_len, s.kv_len,
+                  differ && !args.all_heads ? "; heads differ: --all-heads draws each" : "")};
+  const MaskPictureOptions options{{args.size, args.scale}, args.tiles, 4};
+  const Figure figure = mask_picture(title, panels, options);
+  for (const auto& [path, option] : {std::pair{args.png, "--png"}, std::pair{args.svg, "--svg"}}) {
+    if (path.empty()) continue;
+    write_figure(figure, path, option);
+    fmt::print(stderr, "wrote {} ({}x{} px)\n", path, figure.width, figure.height);
+  }
+}
+
+void check_picture_args(const MaskArgs& args, Index longer) {
+  auto bad = [](const std::string& option, const std::string& what) {
+    throw InputError(SourceLocation{option, 0, 0}, "", what);
+  };
+  for (const auto& [path, option, suffix] :
+       {std::tuple{args.png, "--png", ".png"}, std::tuple{args.svg, "--svg", ".svg"}}) {
+    if (!path.empty() && !path.ends_with(suffix))
+      bad(option, fmt::format("'{}': expected a file name ending in {}", path, suffix));
+  }
+  if (args.size < 16 || args.size > 16384) bad("--size", "expected 16 to 16384 pixels");
+  if (args.scale < 0 || args.scale > 64) bad("--scale", "expected 1 to 64 pixels per token");
+  if (args.scale > 0 && longer * args.scale > 16384) {
+    bad("--scale",
+        fmt::format("{} tokens at {} px each exceed 16384 px; use --size", longer, args.scale));
+  }
+  if (args.scale == 1 && longer >= 256) {
+    bad("--scale", fmt::format("1 px per token draws 1-px lines in a {}-px picture; expected 2 or "
+                               "more (or --size)",
+                               longer));
+  }
+}
+
 void check_args(const MaskArgs& args) {
   auto bad = [](const std::string& option, const std::string& what) {
     throw InputError(SourceLocation{option, 0, 0}, "", what);
@@ -151,8 +218,8 @@ void check_args(const MaskArgs& args) {
   if (args.kv_len > kMaxLength) bad("--kv-len", fmt::format("expected at most {}", kMaxLength));
   if (args.head_dim < 1) bad("--head-dim", "expected a head dimension of at least 1");
   if (args.npy.empty() && args.layout_npy.empty() && args.positions.empty() && args.png.empty() &&
-      !args.ascii) {
-    bad("mask", "nothing to write: give --npy, --layout-npy, --positions, --png or --ascii");
+      args.svg.empty() && !args.ascii) {
+    bad("mask", "nothing to write: give --npy, --layout-npy, --positions, --png, --svg or --ascii");
   }
   const Index kv = args.kv_len ? args.kv_len : args.seq_len;
   const Index heads = args.all_heads ? args.heads : 1;
@@ -185,6 +252,7 @@ int mask_command(const MaskArgs& args) {
                                  info.name));
   }
   const PatternSpec spec{info.name, values, param_names(info)};
+  if (!args.png.empty() || !args.svg.empty()) check_picture_args(args, std::max(q_len, kv_len));
   const PreparedMask prepared = prepare(args, spec, q_len, kv_len);
   const Pattern* pattern = prepared.pattern.get();
   const BlockLayout& layout = prepared.layout;
@@ -210,14 +278,7 @@ int mask_command(const MaskArgs& args) {
                args.heads, layout.q_tiles, layout.kv_tiles);
   }
   if (args.ascii) print_ascii(layout, args.head);
-  if (!args.png.empty()) {
-    const Image image = mask_image(layout, static_cast<int>(args.head), 1024);
-    write_png(image, args.png);
-    fmt::print(
-        stderr,
-        "wrote {} ({}x{} px; blue allowed, orange computed but masked, white never visited)\n",
-        args.png, image.width(), image.height());
-  }
+  if (!args.png.empty() || !args.svg.empty()) write_pictures(args, spec, layout);
   return 0;
 }
 

@@ -103,7 +103,7 @@ struct CaseKey {
   DataType dtype = DataType::kF32;
   Pass pass = Pass::kForward;
   DecodePolicy decode_policy = DecodePolicy::kCache;  // pass decode only
-  std::string inputs = "uniform";  // the input set's name (config `inputs:`)
+  std::string inputs = "uniform";                     // the input set's name (config `inputs:`)
 
   bool operator==(const CaseKey&) const = default;
   // "spec/b1.h8.kvh8.d64/q1024.kv1024/bq64.bkv64/sparse/t2", then "/name=value" for each

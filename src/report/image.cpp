@@ -1,46 +1,37 @@
 #include "report/image.hpp"
 
+#include <fmt/format.h>
 #include <png.h>
 
-#include <cctype>
+#include <algorithm>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <stdexcept>
+
+#include "report/font_6x13.hpp"
 
 namespace attnbench {
 
 namespace {
 
-// 5x7 glyphs, row by row, '#' = ink.
-const std::map<char, const char*>& font() {
-  static const std::map<char, const char*> glyphs = {
-      {'A', ".###.#...##...#######...##...##...#"}, {'B', "####.#...##...#####.#...##...#####."},
-      {'C', ".###.#...##....#....#....#...#.###."}, {'D', "####.#...##...##...##...##...#####."},
-      {'E', "######....#....####.#....#....#####"}, {'F', "######....#....####.#....#....#...."},
-      {'G', ".###.#...##....#.####...##...#.####"}, {'H', "#...##...##...#######...##...##...#"},
-      {'I', ".###...#....#....#....#....#...###."}, {'J', "..###...#....#....#....##..#..##.."},
-      {'K', "#...##..#.#.#..##...#.#..#..#.#...#"}, {'L', "#....#....#....#....#....#....#####"},
-      {'M', "#...###.###.#.##...##...##...##...#"}, {'N', "#...###..##.#.##..###...##...##...#"},
-      {'O', ".###.#...##...##...##...##...#.###."}, {'P', "####.#...##...#####.#....#....#...."},
-      {'Q', ".###.#...##...##...##.#.##..#..##.#"}, {'R', "####.#...##...#####.#.#..#..#.#...#"},
-      {'S', ".####.....#.....###.....#....#####."}, {'T', "#####..#....#....#....#....#....#.."},
-      {'U', "#...##...##...##...##...##...#.###."}, {'V', "#...##...##...##...##...#.#.#...#.."},
-      {'W', "#...##...##...##.#.##.#.##.#.#.#.#."}, {'X', "#...##...#.#.#...#...#.#.#...##...#"},
-      {'Y', "#...##...#.#.#...#....#....#....#.."}, {'Z', "#####....#...#...#...#...#....#####"},
-      {'0', ".###.#...##..###.#.###..##...#.###."}, {'1', "..#...##....#....#....#....#...###."},
-      {'2', ".###.#...#....#...#...#...#...#####"}, {'3', "#####...#...#.....#....##...#.###."},
-      {'4', "...#...##..#.#.#..#.#####...#....#."}, {'5', "######....####.....#....##...#.###."},
-      {'6', "..##..#...#....####.#...##...#.###."}, {'7', "#####....#...#...#...#....#....#..."},
-      {'8', ".###.#...##...#.###.#...##...#.###."}, {'9', ".###.#...##...#.####....#...#..##.."},
-      {'_', "..............................#####"}, {'.', "..........................##...##.."},
-      {'=', "..........#####.....#####.........."}, {'-', "...............###................."},
-      {':', ".....##...##.........##...##......."}, {'(', "...#...#...#....#....#.....#.....#."},
-      {')', ".#.....#.....#....#....#...#...#..."}, {',', ".....................##...##...#..."},
-      {'/', ".....#...#...#...#...#............."}, {'%', "##...##..#...#...#...#...#..##...##"},
-      {'[', ".###..#....#....#....#....#....###."}, {']', ".###....#....#....#....#....#..###."},
-      {'|', "..#....#....#....#....#....#....#.."}};
-  return glyphs;
+// Whether font pixel (col, row) of character c is ink; characters outside ASCII 32..126 are
+// drawn as '?', so that nothing printed silently disappears.
+bool ink(char c, int col, int row) {
+  int code = static_cast<unsigned char>(c);
+  if (code < font6x13::kFirst || code > font6x13::kLast) code = '?';
+  const std::uint8_t bits =
+      font6x13::kGlyphs[static_cast<std::size_t>((code - font6x13::kFirst) * 13 + row)];
+  return (bits >> (7 - col)) & 1;
+}
+
+using FilePtr = std::unique_ptr<FILE, int (*)(FILE*)>;
+
+FilePtr open_file(const std::string& path, const char* mode) {
+  FilePtr file(std::fopen(path.c_str(), mode), std::fclose);
+  if (!file) {
+    throw std::runtime_error(std::string("cannot ") + (mode[0] == 'r' ? "read " : "write ") + path);
+  }
+  return file;
 }
 
 }  // namespace
@@ -68,39 +59,43 @@ Rgb Image::at(int x, int y) const {
 }
 
 void Image::fill(int x, int y, int w, int h, Rgb color) {
-  for (int j = y; j < y + h; ++j) {
-    for (int i = x; i < x + w; ++i) set(i, j, color);
+  for (int j = std::max(y, 0); j < std::min(y + h, height_); ++j) {
+    for (int i = std::max(x, 0); i < std::min(x + w, width_); ++i) set(i, j, color);
   }
 }
 
 void Image::paste(const Image& other, int x, int y) {
   for (int j = 0; j < other.height_; ++j) {
-    for (int i = 0; i < other.width_; ++i) {
-      const std::size_t at = (static_cast<std::size_t>(j) * static_cast<std::size_t>(other.width_) +
-                              static_cast<std::size_t>(i)) *
-                             3;
-      set(x + i, y + j, Rgb{other.pixels_[at], other.pixels_[at + 1], other.pixels_[at + 2]});
-    }
+    for (int i = 0; i < other.width_; ++i) set(x + i, y + j, other.at(i, j));
   }
 }
 
 void Image::text(int x, int y, const std::string& text, Rgb color, int scale) {
   for (std::size_t n = 0; n < text.size(); ++n) {
-    const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[n])));
-    const auto glyph = font().find(c);
-    if (glyph == font().end()) continue;  // spaces and unknown characters leave a gap
-    for (int dot = 0; dot < 35; ++dot) {
-      if (glyph->second[dot] == '#') {
-        fill(x + (static_cast<int>(n) * 6 + dot % 5) * scale, y + dot / 5 * scale, scale, scale,
-             color);
+    const int left = x + static_cast<int>(n) * kGlyphWidth * scale;
+    for (int row = 0; row < kGlyphHeight; ++row) {
+      for (int col = 0; col < kGlyphWidth; ++col) {
+        if (ink(text[n], col, row)) fill(left + col * scale, y + row * scale, scale, scale, color);
+      }
+    }
+  }
+}
+
+void Image::text_vertical(int x, int y, const std::string& text, Rgb color, int scale) {
+  // Turned 90 degrees counter-clockwise: the glyph's column becomes -y, its row +x.
+  for (std::size_t n = 0; n < text.size(); ++n) {
+    const int bottom = y - static_cast<int>(n) * kGlyphWidth * scale;
+    for (int row = 0; row < kGlyphHeight; ++row) {
+      for (int col = 0; col < kGlyphWidth; ++col) {
+        if (ink(text[n], col, row))
+          fill(x + row * scale, bottom - (col + 1) * scale, scale, scale, color);
       }
     }
   }
 }
 
 void write_png(const Image& image, const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!file) throw std::runtime_error("cannot write " + path);
+  const FilePtr file = open_file(path, "wb");
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png_create_info_struct(png);
   if (setjmp(png_jmpbuf(png))) {
@@ -118,6 +113,22 @@ void write_png(const Image& image, const std::string& path) {
   }
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
+}
+
+Image read_png(const std::string& path) {
+  // libpng's simplified API: no setjmp, any PNG converted to 8-bit RGB.
+  png_image png{};
+  png.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_file(&png, path.c_str())) {
+    throw std::runtime_error(fmt::format("cannot read {}: {}", path, png.message));
+  }
+  png.format = PNG_FORMAT_RGB;
+  Image image(static_cast<int>(png.width), static_cast<int>(png.height), Rgb{0, 0, 0});
+  if (!png_image_finish_read(&png, nullptr, image.pixels_.data(), 0, nullptr)) {
+    png_image_free(&png);
+    throw std::runtime_error(fmt::format("cannot decode {}: {}", path, png.message));
+  }
+  return image;
 }
 
 }  // namespace attnbench

@@ -13,6 +13,7 @@
 #include "report/cells.hpp"
 #include "report/decode_view.hpp"
 #include "report/quality_view.hpp"
+#include "report/scaling.hpp"
 
 namespace attnbench {
 
@@ -36,9 +37,11 @@ Table comparison_table(const RunResults& results) {
   const ExecutorKind sparse = ExecutorKind::kSparse, masked = baseline_executor();
   Table t{{"pattern", "q_len", "kv_len", column(sparse, "ms"), "full ms", "speedup vs full",
            column(masked, "ms"), "speedup vs masked dense", column(sparse, "GFLOP/s"), "GEMM frac",
-           column(sparse, "peak MiB"), column(masked, "peak MiB")},
+           column(sparse, "peak MiB"), column(masked, "peak MiB"), column(sparse, "exponent"),
+           column(masked, "exponent")},
           {},
-          {false, true, true, true, true, true, true, true, true, true, true, true}};
+          {false, true, true, true, true, true, true, true, true, true, true, true, true, true}};
+  const ScalingFits fits(results);
   for (const Cell& c : cells_of(results)) {
     const CaseRecord* r = c.primary();
     const std::optional<double> full =
@@ -49,7 +52,8 @@ Table comparison_table(const RunResults& results) {
          number(speedup_vs_masked_dense(c), 2),
          number(c.sparse ? c.sparse->gflops_useful : std::nullopt, 1),
          probe_fraction_text(c.sparse ? c.sparse->gemm_fraction : std::nullopt, results.context),
-         mib(c.sparse), mib(c.baseline)});
+         mib(c.sparse), mib(c.baseline), scaling_text(fits.of(c.sparse)),
+         scaling_text(fits.of(c.baseline))});
   }
   return t;
 }
@@ -131,7 +135,9 @@ std::vector<NamedTable> forward_views(const RunResults& results) {
        "the case's ms; speedup vs masked dense: the dense executor (every score, mask applied "
        "afterwards) over the sparse one on the same mask. * marks a noisy case (spread or other "
        "load above the limits); ? marks a fraction of a disturbed probe or one above 1. "
-       "GEMM frac: useful GFLOP/s over the machine's measured oneDNN GEMM rate.",
+       "GEMM frac: useful GFLOP/s over the machine's measured oneDNN GEMM rate. exponent: the "
+       "least-squares slope of log median latency against log seq_len over the run's lengths "
+       "(3 or more), with its R^2, per pattern and executor (1: linear, 2: quadratic).",
        comparison_table(results)},
       {"flops",
        "FLOPs: 4 x head_dim per (query, key) pair, summed over batch and heads; side: the method's "

@@ -32,6 +32,14 @@ cmp -s "$work/csv" "$work/q/table.csv" || fail "table.csv differs after report"
 "$bin" mask longformer --seq-len 300 --set radius=16 --png "$work/m.png" >/dev/null 2>&1 || fail "mask --png failed"
 [ "$(head -c 4 "$work/m.png" | tail -c 3)" = "PNG" ] || fail "mask --png wrote no PNG"
 "$bin" gallery "$configs/quick.yaml" --out "$work/g.png" >/dev/null 2>&1 || fail "gallery failed"
+"$bin" gallery "$configs/quick.yaml" --out "$work/g.svg" >/dev/null 2>&1 || fail "gallery --out .svg failed"
+grep -q "</svg>" "$work/g.svg" || fail "gallery wrote no SVG"
+# Picture options: a wrong extension, both --size and --scale, 1-px lines in a large picture.
+for options in "--png $work/m.jpg" "--png $work/m.png --size 512 --scale 4" "--svg $work/m.svg --scale 1"; do
+  out=$("$bin" mask longformer --seq-len 300 $options 2>&1); code=$?
+  [ "$code" = 2 ] || fail "mask $options: exit $code, expected 2"
+  echo "$out" | grep -q -- "--s\|--png\|excludes" || fail "mask $options: no option named in: $out"
+done
 "$bin" density "$configs/quick.yaml" | grep -q "| yes " || fail "density shows no agreeing closed form"
 
 id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)

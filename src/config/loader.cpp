@@ -23,10 +23,10 @@ constexpr Index kMaxLength = Index{1} << 30;
 
 std::vector<std::string> top_keys() {
   std::vector<std::string> keys = {
-      "name",           "repetitions", "min_time_ms",   "max_repetitions",
-      "warmup",         "noisy_cv",    "noisy_foreign", "baseline",
-      "baseline_max_s", "seed",        "tolerance",     "check_rows",
-      "plugins",        "patterns",    "inputs",        "decode_steps",   "quality"};
+      "name",         "repetitions",   "min_time_ms", "max_repetitions", "warmup",
+      "noisy_cv",     "noisy_foreign", "baseline",    "baseline_max_s",  "seed",
+      "tolerance",    "check_rows",    "plugins",     "patterns",        "inputs",
+      "decode_steps", "quality"};
   keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
   return keys;
 }

@@ -80,7 +80,7 @@ Drawn choose_length(const std::vector<const Case*>& by_length, const std::string
 
 std::vector<std::string> caption(const Drawn& d) {
   const CaseRecord& r = d.mask.record;
-  std::vector<std::string> lines = wrap_text(pattern_label(r), kCaptionChars);
+  std::vector<std::string> lines = wrap_text(parameters_label(r), kCaptionChars);
   lines.push_back(fmt::format("n = {}{}: {} queries x {} keys", r.key.seq_len, d.shows ? "" : " *",
                               r.q_len, r.kv_len));
   if (d.mask.layout.layout_heads > 1) {

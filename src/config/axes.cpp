@@ -116,7 +116,7 @@ std::vector<CaseKey> axis_product(const Axes& a) {
   // (fastest, so that a cell's executors meet).
   const std::size_t inputs_digit = lists.size(), pass_digit = inputs_digit + 1,
                     policy_digit = pass_digit + 1, dtype_digit = policy_digit + 1;
-  std::vector<std::size_t> at(lists.size() + 4, 0);
+  std::vector<std::size_t> at(lists.size() + 5, 0);
   auto size_of = [&](std::size_t i) {
     if (i < lists.size()) return lists[i]->size();
     if (i == inputs_digit) return a.inputs.size();

@@ -32,7 +32,10 @@ std::vector<Cell> cells_of(const RunResults& results) {
 }
 
 std::string pattern_label(const CaseRecord& r) {
-  if (!r.label.empty()) return r.label;
+  return r.label.empty() ? parameters_label(r) : r.label;
+}
+
+std::string parameters_label(const CaseRecord& r) {
   std::string label = r.pattern;
   if (r.params.contains("of")) return label + " " + r.params.at("of").dump();
   for (const auto& [name, value] : r.params.items()) {

@@ -23,8 +23,10 @@ struct Cell {
 
 std::vector<Cell> cells_of(const RunResults& results);
 
-// "sliding_window radius=256 causal=true": the pattern and its non-default-looking parameters.
+// The record's label (config/labels.hpp) where it has one, else parameters_label.
 std::string pattern_label(const CaseRecord& r);
+// Every parameter but a top-left align: what a picture's caption shows.
+std::string parameters_label(const CaseRecord& r);
 
 // " bf16" for a case away from the default dtype, " bf16 (emulated)" when oneDNN emulated it;
 // empty for f32, so that f32 views read as before the axis existed; then " backward" or " train"

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "measure/mann_whitney.hpp"
+#include "measure/run_shift.hpp"
 #include "report/compare.hpp"
 
 namespace attnbench {
@@ -160,6 +161,70 @@ TEST(Compare, AFailureWhereAPassedIsARegression) {
   b.cases.front().status = CaseStatus::kFailed;
   EXPECT_EQ(compare_runs(a, b, {}).regressed.size(), 1u);
   EXPECT_TRUE(compare_runs(b, a, {}).regressed.empty());
+}
+
+TEST(RunShift, QuantileSignTestAndSpread) {
+  EXPECT_NEAR(normal_upper_quantile(0.025), 1.959964, 1e-5);
+  EXPECT_NEAR(normal_upper_quantile(0.5), 0.0, 1e-9);
+  EXPECT_NEAR(normal_upper_quantile(0.975), -1.959964, 1e-5);
+  // Ten cases all slower: the sign test's two-sided p is 2 / 2^10.
+  const RunShift up = run_shift(std::vector<double>(10, 1.2), 0.05);
+  EXPECT_NEAR(up.sign_p, 2.0 / 1024, 1e-12);
+  EXPECT_NEAR(up.median_ratio, 1.2, 1e-12);
+  EXPECT_NEAR(*up.spread, 0.0, 1e-12);
+  // log ratios -0.1, 0, +0.1 (three each): median 0, deviations 0.1 (six) and 0 (three).
+  std::vector<double> ratios;
+  for (int i = 0; i < 9; ++i) ratios.push_back(std::exp(0.1 * (i % 3 - 1)));
+  const RunShift scattered = run_shift(ratios, 0.05);
+  EXPECT_NEAR(scattered.median_ratio, 1.0, 1e-12);
+  EXPECT_NEAR(*scattered.spread, 0.14826, 1e-9);
+  EXPECT_NEAR(*scattered.case_margin, std::exp(normal_upper_quantile(0.05 / 18) * 0.14826) - 1,
+              1e-9);
+  EXPECT_NEAR(scattered.sign_p, 1.0, 1e-12);
+  EXPECT_FALSE(run_shift({1.1, 0.9, 1.0}, 0.05).spread);  // too few cases
+}
+
+// Sixteen cases whose medians move by `scatter` either way between the runs, as cases of one binary
+// do between two processes; the last one moves by `last` instead.
+std::pair<RunResults, RunResults> scattered_runs(double scatter, double last) {
+  RunResults a, b;
+  for (Index threads = 1; threads <= 16; ++threads) {
+    const double move = threads == 16 ? last : (threads % 2 ? 1 + scatter : 1 - scatter);
+    a.cases.push_back(timed(threads, spread_around(10)));
+    b.cases.push_back(timed(threads, spread_around(10 * move)));
+  }
+  return {a, b};
+}
+
+TEST(Compare, ACaseMustLeaveTheSpreadBetweenRuns) {
+  // Cases scattered by +-15 % between the runs: a 30 % case is within what the runs show.
+  const auto [a, b] = scattered_runs(0.15, 1.3);
+  const Comparison wide = compare_runs(a, b, {});
+  ASSERT_TRUE(wide.shift.case_margin);
+  EXPECT_GT(*wide.shift.case_margin, 0.3);
+  EXPECT_TRUE(wide.slower.empty());
+  EXPECT_FALSE(wide.run_slower);
+  // Scattered by +-1 %: the same 30 % case is slower.
+  const auto [c, d] = scattered_runs(0.01, 1.3);
+  const Comparison narrow = compare_runs(c, d, {});
+  ASSERT_EQ(narrow.slower.size(), 1u);
+  const auto moved = std::find_if(narrow.cases.begin(), narrow.cases.end(),
+                                  [](const CaseComparison& k) { return k.a->key.threads == 16; });
+  EXPECT_EQ(moved->verdict, "slower");
+  EXPECT_FALSE(narrow.run_slower);
+}
+
+TEST(Compare, AWholeRunSlowerFailsTheGate) {
+  RunResults a, b;
+  for (Index threads = 1; threads <= 12; ++threads) {
+    a.cases.push_back(timed(threads, spread_around(10)));
+    b.cases.push_back(timed(threads, spread_around(10 * (1.3 + 0.01 * threads))));
+  }
+  const Comparison c = compare_runs(a, b, {});
+  EXPECT_TRUE(c.run_slower);
+  EXPECT_NEAR(c.shift.median_ratio, 1.365, 0.01);
+  EXPECT_EQ(c.json()["whole_run"]["slower"], true);
+  EXPECT_FALSE(compare_runs(b, a, {}).run_slower);  // faster as a whole is no failure
 }
 
 }  // namespace

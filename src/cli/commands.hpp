@@ -62,6 +62,7 @@ struct CompareArgs {
   double alpha = 0.05;
   std::vector<std::string> ignore;
   bool allow_partial = false;
+  bool show_ids = false;
   std::string format = "md";
 };
 int compare_command(const CompareArgs& args);

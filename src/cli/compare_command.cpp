@@ -1,6 +1,7 @@
 // `attnbench compare RUN_A RUN_B`: a regression gate. Exit 1 when a shared case of B is slower
-// (a significant Mann-Whitney test and a median ratio beyond the threshold) or failed where A
-// passed; exit 2 when the runs share no case (unless --allow-partial).
+// (a significant Mann-Whitney test and a median ratio beyond the margin), when B is slower as a
+// whole (median ratio and sign test), or when a case failed where A passed; exit 2 when the runs
+// share no case (unless --allow-partial).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -23,6 +24,17 @@ void check_args(const CompareArgs& args) {
   if (args.format != "md" && args.format != "json") bad("--format", "expected md or json");
 }
 
+std::string between_run_text(const RunShift& s) {
+  if (!s.case_margin) {
+    return fmt::format(" (not estimated: {} judged cases, {} needed)", s.cases, kMinCasesForSpread);
+  }
+  return fmt::format(
+      " ({:.3f}: the spread of log(B / A) over the {} judged cases, 1.4826 x its median absolute "
+      "deviation = {:.3f}, times the normal quantile of alpha / {} two-sided; it is what one case "
+      "moves between two runs of one binary)",
+      *s.case_margin, s.cases, *s.spread, s.cases);
+}
+
 void print_summary(const Comparison& c) {
   std::map<std::string, int> verdicts;
   for (const CaseComparison& k : c.cases) ++verdicts[k.verdict];
@@ -39,7 +51,7 @@ int compare_command(const CompareArgs& args) {
   const RunResults a = load_run_folder(args.run_a), b = load_run_folder(args.run_b);
   Comparison c;
   try {
-    c = compare_runs(a, b, CompareOptions{args.threshold, args.alpha, args.ignore});
+    c = compare_runs(a, b, CompareOptions{args.threshold, args.alpha, args.ignore, args.show_ids});
   } catch (const std::invalid_argument& e) {
     throw InputError(SourceLocation{"--ignore", 0, 0}, "", e.what());
   }
@@ -50,20 +62,23 @@ int compare_command(const CompareArgs& args) {
     fmt::print(
         "# {} vs {}\n\nMedian latencies of the cases both runs hold. A verdict needs {} samples a "
         "side; slower / faster: a two-sided Mann-Whitney U test on the repetition times below "
-        "alpha {} and B / A beyond 1 +- margin, the larger of {} and the two runs' cv summed; "
-        "noisy: either run flagged the case.\n\n{}",
-        args.run_a, args.run_b, kMinSamples, args.alpha, args.threshold,
+        "alpha {} and B / A beyond 1 +- margin, the largest of {}, the two runs' cv summed and "
+        "the between-run margin{}; noisy: either run flagged the case.\n\n{}",
+        args.run_a, args.run_b, kMinSamples, args.alpha, args.threshold, between_run_text(c.shift),
         render_markdown(c.table()));
     print_summary(c);
   }
-  for (const std::string& id : c.slower) spdlog::error("slower: {}", id);
+  for (const CaseComparison& k : c.cases) {
+    if (k.verdict == "slower") spdlog::error("slower: {}", k.name);
+  }
   for (const std::string& id : c.regressed) spdlog::error("passed in A, not in B: {}", id);
+  if (c.run_slower) spdlog::error("B is slower as a whole (see the warning above)");
   if (c.shared == 0 && !args.allow_partial) {
     throw InputError(SourceLocation{args.run_b, 0, 0}, "",
                      fmt::format("no case of {} is in {} (--allow-partial accepts that)",
                                  args.run_b, args.run_a));
   }
-  return c.slower.empty() && c.regressed.empty() ? 0 : 1;
+  return c.slower.empty() && c.regressed.empty() && !c.run_slower ? 0 : 1;
 }
 
 }  // namespace attnbench

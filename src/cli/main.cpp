@@ -155,6 +155,7 @@ int main(int argc, char** argv) {
   compare->add_option("--ignore", c.ignore,
                       "match cases with this axis left out of the id (e.g. threads); repeatable");
   compare->add_flag("--allow-partial", c.allow_partial, "exit 0 even when no case is shared");
+  compare->add_flag("--ids", c.show_ids, "name cases by id, not by label");
   compare->add_option("--format", c.format, "md (default) or json");
   CLI::App* gallery =
       app.add_subcommand("gallery", "every pattern of a config as mask pictures in one PNG");

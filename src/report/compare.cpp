@@ -53,7 +53,8 @@ std::map<std::string, const CaseRecord*> by_id(const RunResults& run,
   return out;
 }
 
-void judge(CaseComparison& c, const CompareOptions& options) {
+// The ratio, or the verdict that leaves the case out of the test.
+void measure(CaseComparison& c) {
   const CaseRecord &a = *c.a, &b = *c.b;
   if (!a.latency_ms || !b.latency_ms) {
     c.verdict = "untimed";
@@ -66,35 +67,51 @@ void judge(CaseComparison& c, const CompareOptions& options) {
     return;
   }
   c.p_value = mann_whitney(sa, sb).p_value;
-  if ((a.noise && a.noise->noisy) || (b.noise && b.noise->noisy)) {
-    c.verdict = "noisy";
-    return;
-  }
+  if ((a.noise && a.noise->noisy) || (b.noise && b.noise->noisy)) c.verdict = "noisy";
+}
+
+void judge(CaseComparison& c, const CompareOptions& options, const RunShift& shift) {
   // Repetitions of one run share its state (clock, memory placement, neighbours), so the test
   // finds 2 % shifts "significant" between two runs of one binary; the shift must also exceed
-  // what the runs' own spread allows (README: how this was measured).
-  c.margin = std::max(options.threshold, a.latency_ms->cv + b.latency_ms->cv);
+  // the runs' own spread and the spread between runs (README: how this was measured).
+  c.margin = std::max({options.threshold, c.a->latency_ms->cv + c.b->latency_ms->cv,
+                       shift.case_margin.value_or(0.0)});
   const bool significant = *c.p_value < options.alpha;
   c.verdict = significant && *c.ratio > 1 + *c.margin   ? "slower"
               : significant && *c.ratio < 1 - *c.margin ? "faster"
                                                         : "same";
 }
 
-// When most cases moved together, the machine (or a change that touches everything) moved them:
-// back-to-back runs of one binary on a shared VM shifted by up to 20 % as a whole (README).
-void warn_of_whole_run_shift(Comparison& out, double threshold) {
-  std::vector<double> ratios;
-  for (const CaseComparison& c : out.cases) {
-    if (c.ratio) ratios.push_back(*c.ratio);
+bool judged(const CaseComparison& c) { return c.b && c.p_value && c.verdict.empty(); }
+
+// When most cases moved together, the machine or a change that touches everything moved them:
+// back-to-back runs of one binary on a shared VM shifted by up to 20 % as a whole (README). A
+// shift beyond the threshold that the sign test finds significant fails the gate.
+void judge_whole_run(Comparison& out, const CompareOptions& options) {
+  const RunShift& s = out.shift;
+  if (s.cases < 3 || std::abs(s.median_ratio - 1) <= options.threshold) return;
+  const bool slower = s.median_ratio > 1;
+  const bool significant = s.sign_p < options.alpha;
+  out.run_slower = slower && significant;
+  out.warnings.push_back(
+      fmt::format("B is {:.0f} % {} than A over the median of {} judged cases (sign test p = "
+                  "{:.2g}{}): a shift "
+                  "of the whole run, which points at the machine when the binaries are the same",
+                  std::abs(s.median_ratio - 1) * 100, slower ? "slower" : "faster", s.cases,
+                  s.sign_p, significant ? "" : ", not significant"));
+}
+
+// Labels shared by two cases (other threads, shapes or inputs) fall back to the ids.
+void name_cases(std::vector<CaseComparison>& cases, bool show_ids) {
+  std::map<std::string, int> uses;
+  for (CaseComparison& c : cases) {
+    const CaseRecord* r = c.a ? c.a : c.b;
+    c.name = show_ids ? c.id : r->short_name();
+    ++uses[c.name];
   }
-  if (ratios.size() < 3) return;
-  std::nth_element(ratios.begin(), ratios.begin() + ratios.size() / 2, ratios.end());
-  const double median = ratios[ratios.size() / 2];
-  if (std::abs(median - 1) <= threshold) return;
-  out.warnings.push_back(fmt::format(
-      "B is {:.0f} % {} than A over the median of {} shared cases: a shift of the whole run, which "
-      "points at the machine when the binaries are the same",
-      std::abs(median - 1) * 100, median > 1 ? "slower" : "faster", ratios.size()));
+  for (CaseComparison& c : cases) {
+    if (uses[c.name] > 1) c.name = c.id;
+  }
 }
 
 void check_axes(const std::vector<std::string>& ignore) {
@@ -121,20 +138,29 @@ Comparison compare_runs(const RunResults& a, const RunResults& b, const CompareO
     auto it = in_b.find(id);
     if (it == in_b.end()) {
       c.verdict = "only_in_a";
-      out.cases.push_back(c);
-      continue;
+    } else {
+      c.b = it->second;
+      in_b.erase(it);
+      ++out.shared;
+      measure(c);
     }
-    c.b = it->second;
-    in_b.erase(it);
-    ++out.shared;
-    judge(c, options);
-    if (c.verdict == "slower") out.slower.push_back(id);
-    if (is_success(ra->status) && !is_success(c.b->status)) out.regressed.push_back(id);
     out.cases.push_back(c);
   }
   for (const auto& [id, rb] : in_b)
     out.cases.push_back({.id = id, .b = rb, .verdict = "only_in_b"});
-  warn_of_whole_run_shift(out, options.threshold);
+  std::vector<double> ratios;
+  for (const CaseComparison& c : out.cases) {
+    if (judged(c)) ratios.push_back(*c.ratio);
+  }
+  out.shift = run_shift(ratios, options.alpha);
+  for (CaseComparison& c : out.cases) {
+    if (judged(c)) judge(c, options, out.shift);
+    if (c.verdict == "slower") out.slower.push_back(c.id);
+    if (c.a && c.b && is_success(c.a->status) && !is_success(c.b->status))
+      out.regressed.push_back(c.id);
+  }
+  judge_whole_run(out, options);
+  name_cases(out.cases, options.show_ids);
   return out;
 }
 
@@ -148,7 +174,7 @@ Table Comparison::table() const {
     return r && r->latency_ms ? fmt::format("{:.3f}", r->latency_ms->median) : "-";
   };
   for (const CaseComparison& c : cases) {
-    t.rows.push_back({c.id, status(c.a), status(c.b), median(c.a), median(c.b),
+    t.rows.push_back({c.name, status(c.a), status(c.b), median(c.a), median(c.b),
                       c.ratio ? fmt::format("{:.3f}", *c.ratio) : "-",
                       c.margin ? fmt::format("{:.3f}", *c.margin) : "-",
                       c.p_value ? fmt::format("{:.3g}", *c.p_value) : "-", c.verdict});
@@ -161,6 +187,7 @@ Json Comparison::json() const {
   for (const CaseComparison& c : cases) {
     rows.push_back(Json{
         {"id", c.id},
+        {"name", c.name},
         {"status_a", c.a ? Json(to_string(c.a->status)) : Json(nullptr)},
         {"status_b", c.b ? Json(to_string(c.b->status)) : Json(nullptr)},
         {"median_ms_a", c.a && c.a->latency_ms ? Json(c.a->latency_ms->median) : Json(nullptr)},
@@ -170,11 +197,15 @@ Json Comparison::json() const {
         {"p_value", c.p_value ? Json(*c.p_value) : Json(nullptr)},
         {"verdict", c.verdict}});
   }
-  return Json{{"shared", shared},
-              {"slower", slower},
-              {"regressed", regressed},
-              {"warnings", warnings},
-              {"cases", rows}};
+  auto optional = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
+  const Json whole{{"cases", shift.cases},
+                   {"median_ratio", shift.median_ratio},
+                   {"sign_p", shift.sign_p},
+                   {"spread", optional(shift.spread)},
+                   {"case_margin", optional(shift.case_margin)},
+                   {"slower", run_slower}};
+  return Json{{"shared", shared},       {"whole_run", whole},   {"slower", slower},
+              {"regressed", regressed}, {"warnings", warnings}, {"cases", rows}};
 }
 
 }  // namespace attnbench

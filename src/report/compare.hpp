@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "measure/run_shift.hpp"
 #include "report/table.hpp"
 #include "results/record.hpp"
 
@@ -16,21 +17,27 @@ struct CompareOptions {
   double threshold = 0.05;          // the least margin (see CaseComparison::margin)
   double alpha = 0.05;              // significance level of the test
   std::vector<std::string> ignore;  // axes left out of the ids that match cases
+  bool show_ids = false;            // name cases by id, not by label
 };
 
 struct CaseComparison {
-  std::string id;  // A's id (with the ignored axes left out)
+  std::string id;    // A's id (with the ignored axes left out)
+  std::string name;  // its short name (label, length, executor), or the id when not unique
   const CaseRecord* a = nullptr;
   const CaseRecord* b = nullptr;
   std::string verdict;  // same slower faster noisy insufficient untimed only_in_a only_in_b
   std::optional<double> ratio, p_value;
-  std::optional<double> margin;  // B / A must leave 1 +- margin: max(threshold, cv A + cv B)
+  // B / A must leave 1 +- margin: the largest of the threshold, cv A + cv B and the between-run
+  // margin of RunShift.
+  std::optional<double> margin;
 };
 
 struct Comparison {
   std::vector<CaseComparison> cases;
   std::vector<std::string> warnings;  // different machines, builds, versions or probes
   int shared = 0;
+  RunShift shift;                      // over the judged cases (timed, enough samples, not noisy)
+  bool run_slower = false;             // B is slower as a whole (median ratio and sign test)
   std::vector<std::string> slower;     // ids
   std::vector<std::string> regressed;  // passed in A, failed or error in B
   Table table() const;

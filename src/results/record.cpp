@@ -13,6 +13,16 @@
 
 namespace attnbench {
 
+std::string CaseRecord::short_name() const {
+  if (label.empty()) return id();
+  const std::string lengths =
+      q_len == kv_len ? fmt::format("{}", q_len) : fmt::format("{}x{}", q_len, kv_len);
+  std::string name = fmt::format("{} n={} {}", label, lengths, to_string(executor()));
+  if (key.dtype != DataType::kF32) name += fmt::format(" {}", to_string(key.dtype));
+  if (key.pass != Pass::kForward) name += fmt::format(" {}", to_string(key.pass));
+  return name;
+}
+
 namespace {
 
 constexpr std::array<std::string_view, 5> kStatusNames = {"passed", "executed", "failed", "skipped",

@@ -189,6 +189,9 @@ struct CaseRecord {
   std::string decisions;
 
   std::string id() const { return key.id(); }
+  // "sliding_window radius=64 n=4096 sparse": the label and the axes a sweep usually varies
+  // (the id when there is no label).
+  std::string short_name() const;
   ExecutorKind executor() const { return key.executor; }
 };
 

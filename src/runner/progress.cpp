@@ -10,20 +10,6 @@
 
 namespace attnbench {
 
-namespace {
-
-// "sliding_window radius=64 n=4096 sparse": the label and the axes a sweep usually varies.
-std::string short_name(const CaseRecord& r) {
-  const std::string lengths =
-      r.q_len == r.kv_len ? fmt::format("{}", r.q_len) : fmt::format("{}x{}", r.q_len, r.kv_len);
-  std::string name = fmt::format("{} n={} {}", r.label, lengths, to_string(r.executor()));
-  if (r.key.dtype != DataType::kF32) name += fmt::format(" {}", to_string(r.key.dtype));
-  if (r.key.pass != Pass::kForward) name += fmt::format(" {}", to_string(r.key.pass));
-  return name;
-}
-
-}  // namespace
-
 Progress::Progress(const std::vector<const Case*>& cases, bool show_ids)
     : total_(cases.size()), start_(Clock::now()), tty_(isatty(2)), show_ids_(show_ids) {
   double sum = 0;
@@ -59,7 +45,7 @@ void Progress::finished(std::size_t index, const CaseRecord& r) const {
   const std::string why = r.message.empty() ? "" : ": " + r.message;
   const std::string place =
       r.is_baseline ? "[baseline]" : fmt::format("[{}/{}]", index + 1, total_);
-  const std::string name = show_ids_ || r.label.empty() ? r.id() : short_name(r);
+  const std::string name = show_ids_ || r.label.empty() ? r.id() : r.short_name();
   if (is_success(r.status)) {
     spdlog::info("{} {} {}{}{}{}", place, to_string(r.status), name, latency, speedup, why);
   } else {

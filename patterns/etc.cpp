@@ -31,13 +31,23 @@ class Etc final : public IntervalPattern {
     if (globals_ == 0) globals_ = solve_globals(g.q_len);
     long_ = g.q_len - globals_;
     if (long_ < 1) throw ParamError("global_count", "no long tokens left");
+    if (hard_l2g_ && globals_ * segment_ < long_) {
+      throw ParamError("global_count",
+                       fmt::format("hard_l2g gives long token l the global l / segment: {} "
+                                   "globals of {} tokens cover {} of the {} long tokens",
+                                   globals_, segment_, globals_ * segment_, long_));
+    }
   }
 
   void key_intervals(int, Index q, Intervals& out) const override {
     const Index g = globals_;
     if (q < g) {  // a global token
       out.add(0, g);
-      out.add(hard_g2l_ ? g + q * segment_ : g, hard_g2l_ ? g + (q + 1) * segment_ : g + long_);
+      // More globals than segments: the extra ones have no segment of their own.
+      const Index end = g + long_;
+      if (!hard_g2l_) out.add(g, end);
+      if (hard_g2l_ && g + q * segment_ < end)
+        out.add(g + q * segment_, std::min(end, g + (q + 1) * segment_));
       return;
     }
     const Index l = q - g;

@@ -126,19 +126,21 @@ class Sinkhorn final : public ContentPattern, public RecordsDecisions {
  private:
   const std::int32_t* sorted(int head) const { return order_.data() + head * blocks_; }
 
-  std::vector<double> block_means(const ContentInputs& in, Index h, bool queries) const {
+  // The paper's block summaries are sums (lucidrains takes the mean; a mean only rescales R,
+  // which the temperature then reads differently).
+  std::vector<double> block_sums(const ContentInputs& in, Index h, bool queries) const {
     const Index d = in.head_dim;
-    std::vector<double> means(static_cast<std::size_t>(blocks_ * d), 0.0);
+    std::vector<double> sums(static_cast<std::size_t>(blocks_ * d), 0.0);
     for (Index p = 0; p < geometry().kv_len; ++p) {
       const float* row = queries ? in.q_row(h, p) : in.k_row(h, p);
-      for (Index c = 0; c < d; ++c) means[static_cast<std::size_t>(p / block_ * d + c)] += row[c];
+      for (Index c = 0; c < d; ++c) sums[static_cast<std::size_t>(p / block_ * d + c)] += row[c];
     }
-    return means;
+    return sums;
   }
 
   void sort_head(const ContentInputs& in, Index h) {
     const Index nb = blocks_, d = in.head_dim;
-    const std::vector<double> sq = block_means(in, h, true), sk = block_means(in, h, false);
+    const std::vector<double> sq = block_sums(in, h, true), sk = block_sums(in, h, false);
     constexpr double kNone = -std::numeric_limits<double>::infinity();
     std::vector<double> r(static_cast<std::size_t>(nb * nb));
     for (Index a = 0; a < nb; ++a) {

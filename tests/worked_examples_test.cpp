@@ -247,6 +247,20 @@ TEST(Etc, WorkedExample) {  // n_l=16, n_g=4, segment 4, r=2: rows 0..3 global, 
   expect_closed_forms("etc", {{"segment", Index{16}}}, {4096, 1600});
 }
 
+// More globals than segments: the extra globals have no segment of their own (hard g2l); with
+// fewer than the segments, hard l2g would leave long tokens without a global.
+TEST(Etc, GlobalCountThatDiffersFromTheSegments) {
+  const auto p =
+      make("etc", {{"radius", Index{2}}, {"segment", Index{4}}, {"global_count", Index{6}}}, 16);
+  ASSERT_EQ(p->geometry().q_len, 22);
+  EXPECT_EQ(keys_of(*p, 0, 3), (Keys{0, 1, 2, 3, 4, 5, 6 + 12, 6 + 13, 6 + 14, 6 + 15}));
+  EXPECT_EQ(keys_of(*p, 0, 4), range(0, 5));
+  EXPECT_EQ(keys_of(*p, 0, 5), range(0, 5));
+  EXPECT_THROW(
+      make("etc", {{"segment", Index{4}}, {"global_count", Index{2}}, {"hard_l2g", true}}, 16),
+      ParamError);
+}
+
 TEST(ChunkedLocal, WorkedExample) {  // c=4, n=16
   const auto p = make("chunked_local", {{"chunk", Index{4}}}, 16);
   EXPECT_EQ(keys_of(*p, 0, 9), range(4, 9));

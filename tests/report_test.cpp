@@ -11,6 +11,7 @@
 #include "config/experiment.hpp"
 #include "report/case_table.hpp"
 #include "report/compare.hpp"
+#include "report/table.hpp"
 #include "report/views.hpp"
 #include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
@@ -202,6 +203,20 @@ namespace attnbench {
 namespace {
 
 // Heads with different masks get their own rows in the density report: LongLoRA's two halves.
+// A label such as "a|b" must stay one cell: every row keeps as many unescaped bars as the header.
+TEST(Markdown, APipeInACellIsEscaped) {
+  const Table t{{"label", "value"}, {{"a|b", "1"}}, {false, true}};
+  const std::string md = render_markdown(t);
+  EXPECT_NE(md.find("a\\|b"), std::string::npos) << md;
+  std::istringstream lines(md);
+  for (std::string line; std::getline(lines, line);) {
+    int bars = 0;
+    for (std::size_t i = 0; i < line.size(); ++i)
+      bars += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    EXPECT_EQ(bars, 3) << line;
+  }
+}
+
 TEST(DensityReport, PerHeadRowsWhereHeadsDiffer) {
   const Experiment e = load_experiment_text(
       "seq_len: 16\nshape: {heads: 2}\nblock_q: 4\nblock_kv: 4\npatterns: [{name: s2_attn, params: "

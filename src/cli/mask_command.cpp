@@ -59,7 +59,13 @@ PreparedMask prepare(const MaskArgs& args, const PatternSpec& spec, Index q_len,
                           return content_inputs(problem, inputs);
                         });
   } catch (const ParamError& e) {
-    throw InputError(SourceLocation{"--set " + e.param(), 0, 0}, e.param(), e.what());
+    // Blame --set only for a parameter the user set; a default names the pattern.
+    const bool was_set = std::any_of(args.sets.begin(), args.sets.end(), [&](const std::string& s) {
+      return s.rfind(e.param() + "=", 0) == 0;
+    });
+    const std::string where =
+        was_set ? "--set " + e.param() : fmt::format("{} (its default {})", spec.name, e.param());
+    throw InputError(SourceLocation{where, 0, 0}, e.param(), e.what());
   } catch (const MemoryNeed& e) {
     throw InputError(SourceLocation{"--seq-len", 0, 0}, "",
                      fmt::format("the mask {} (the memory available now)", e.what()));

@@ -50,9 +50,27 @@ std::string latex_cell(const std::string& text) {
   return out;
 }
 
+// A '|' inside a cell would end it: GitHub's Markdown reads "\|" as the character.
+std::string escape_pipes(const std::string& cell) {
+  std::string out;
+  for (char ch : cell) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+Table escaped(Table t) {
+  for (auto& row : t.rows) {
+    for (auto& cell : row) cell = escape_pipes(cell);
+  }
+  return t;
+}
+
 }  // namespace
 
-std::string render_markdown(const Table& t) {
+std::string render_markdown(const Table& table) {
+  const Table t = escaped(table);
   std::vector<std::size_t> width(t.headers.size(), 3);
   for (std::size_t c = 0; c < t.headers.size(); ++c) {
     width[c] = std::max(width[c], t.headers[c].size());

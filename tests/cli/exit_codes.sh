@@ -40,6 +40,11 @@ for options in "--png $work/m.jpg" "--png $work/m.png --size 512 --scale 4" "--s
   [ "$code" = 2 ] || fail "mask $options: exit $code, expected 2"
   echo "$out" | grep -q -- "--s\|--png\|excludes" || fail "mask $options: no option named in: $out"
 done
+# A parameter left at its default is the pattern's, not --set's.
+out=$("$bin" mask sliding_window --seq-len 64 --ascii 2>&1); code=$?
+[ "$code" = 2 ] || fail "mask with a default radius too long: exit $code, expected 2"
+echo "$out" | grep -q "its default radius" || fail "mask names no default: $out"
+echo "$out" | grep -q -- "--set" && fail "mask blames --set that was not given: $out"
 "$bin" density "$configs/quick.yaml" | grep -q "| yes " || fail "density shows no agreeing closed form"
 
 id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)

@@ -32,7 +32,9 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
     if (g.q_len != g.kv_len || g.q_offset != 0)
       throw ParamError("align", "Landmark runs square (prefill) lengths only");
     if (infer_ && (chunk_ < block_ || chunk_ % block_ != 0)) {
-      throw ParamError("chunk", fmt::format("the chunk ({}) must be a multiple of the block ({})",
+      throw ParamError("chunk", fmt::format("the chunk ({} positions) must be a multiple of "
+                                            "block_tokens + 1 = {} (a block and its landmark): "
+                                            "change chunk or block_tokens",
                                             chunk_, block_));
     }
     const std::string& replay = p.get_string("replay");

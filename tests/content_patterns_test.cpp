@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/common_params.hpp"
 #include "core/errors.hpp"
 #include "pattern_cases.hpp"
 #include "report/npy.hpp"
@@ -139,6 +140,16 @@ TEST(Replay, BadFilesAreParamErrors) {
       make("sinkhorn", {{"block", Index{4}}, {"replay", std::string("/nonexistent.npy")}}, 16),
       ParamError);
   for (const std::string& f : {wrong_shape, out_of_range, garbage}) std::filesystem::remove(f);
+}
+
+// Every case of a run replays what the file held when a case first read it.
+TEST(Replay, AFileIsReadOncePerShape) {
+  const std::string path = replay_file("read_once", {1, 4}, {0, 1, 2, 3});
+  EXPECT_EQ(read_replay(path, {1, 4}), (std::vector<std::int32_t>{0, 1, 2, 3}));
+  write_npy_i32(path, {1, 4}, {3, 2, 1, 0});
+  EXPECT_EQ(read_replay(path, {1, 4}), (std::vector<std::int32_t>{0, 1, 2, 3}));
+  EXPECT_THROW(read_replay(path, {2, 2}), ParamError);  // another shape is read and checked
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "report/summary.hpp"
 #include "report/write_reports.hpp"
 #include "runner/case_runner.hpp"
+#include "runner/folder_lock.hpp"
 #include "runner/probes.hpp"
 #include "runner/quality_runner.hpp"
 #include "runner/results_file.hpp"
@@ -265,6 +266,10 @@ int run_sweep(const Experiment& given, const SweepOptions& options) {
   Experiment experiment = given;  // --mode quality: one reference case per cell instead
   if (options.mode == RunMode::kQuality) experiment.cases = quality_cases(given.cases);
   const std::vector<const Case*> all = select_cases(experiment, options);
+  std::optional<FolderLock> lock;  // taken before reading what the folder holds
+  if (options.resume && options.mode != RunMode::kList &&
+      std::filesystem::is_directory(*options.resume))
+    lock.emplace(*options.resume);
   const std::optional<RunResults> previous = previous_results(options);
   const std::optional<Shard> shard = choose_shard(options, previous);
   const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
@@ -277,6 +282,7 @@ int run_sweep(const Experiment& given, const SweepOptions& options) {
   const SignalScope signals;
   const std::string dir =
       options.resume ? *options.resume : create_run_folder(options.out_dir, experiment.name);
+  if (!lock) lock.emplace(dir);
   std::set<std::string> done;
   RunContext started;
   started.experiment_cases = static_cast<std::int64_t>(all.size());

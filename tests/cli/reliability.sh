@@ -190,6 +190,22 @@ rm -rf "$work/gone"
 wait "$pid"; code=$?
 [ "$code" = 1 ] && grep -q "deleted or moved" "$work/gone.err" || fail "a deleted folder: exit $code, $(tail -2 "$work/gone.err")"
 
+# Ctrl-C during the machine probe (--reprobe: seconds of work) leaves a folder that --resume
+# finishes once the interrupted run has exited; a resume started while it still runs is refused.
+"$bin" run "$work/two.yaml" --mode perf --reprobe --out "$work/probe" >/dev/null 2>"$work/probe.err" &
+pid=$!
+for _ in $(seq 200); do [ -e "$work/probe/.lock" ] && break; sleep 0.05; done
+sleep 0.2
+kill -INT "$pid"
+out=$(t "$bin" run "$work/two.yaml" --mode perf --resume "$work/probe" 2>&1); code=$?
+[ "$code" = 2 ] && echo "$out" | grep -q "another attnbench process" || fail "a resume beside the running run: exit $code, $out"
+wait "$pid"; code=$?
+[ "$code" = 130 ] || fail "SIGINT during the probe exited $code: $(tail -2 "$work/probe.err")"
+t "$bin" run "$work/two.yaml" --mode perf --resume "$work/probe" >/dev/null 2>"$work/probe2.err" ||
+  fail "resume after Ctrl-C during the probe: $(tail -2 "$work/probe2.err")"
+[ "$(cases_in "$work/probe/results.jsonl")" = 2 ] || fail "the resumed run holds $(cases_in "$work/probe/results.jsonl") cases, not 2"
+t "$bin" report "$work/probe" >/dev/null 2>&1 || fail "report refuses the resumed run"
+
 # Messages: an unknown command, a folder as the config, --set into a plain value: exit 2, named.
 out=$(t "$bin" frobnicate 2>&1); code=$?
 [ "$code" = 2 ] && echo "$out" | grep -q "unknown command 'frobnicate'" || fail "frobnicate: $code $out"

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "config/experiment.hpp"
+#include "report/summary.hpp"
 #include "runner/baseline.hpp"
 #include "runner/shard.hpp"
 #include "runner/sweep.hpp"
@@ -85,6 +86,10 @@ TEST_F(Baselines, NoneAndTooExpensiveAreSaidNotRun) {
     EXPECT_NE(r.baseline_reason.find("no baseline"), std::string::npos) << r.baseline_reason;
   }
   EXPECT_EQ(skipped, 4);
+  // The run's summary says why its rows have no speedup.
+  const std::string summary = render_run_summary(run("baseline_max_s: 0\n"));
+  EXPECT_NE(summary.find("vs full '-' ("), std::string::npos) << summary;
+  EXPECT_NE(summary.find("above baseline_max_s 0"), std::string::npos) << summary;
 }
 
 TEST_F(Baselines, CheckModeRunsNone) {

@@ -1,6 +1,7 @@
 #include "report/summary.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -47,6 +48,28 @@ std::string mebibytes(std::int64_t bytes) {
   return bytes < 0 ? "-" : fmt::format("{:.0f}", static_cast<double>(bytes) / (1 << 20));
 }
 
+// "skipped: predicted 271 s, above baseline_max_s 240" out of "no baseline: ID (skipped: ...)".
+std::string short_reason(const std::string& reason) {
+  const std::size_t open = reason.rfind(" (");
+  if (open == std::string::npos || reason.back() != ')') return reason;
+  return reason.substr(open + 2, reason.size() - open - 3);
+}
+
+// Why a row shows no speedup: each distinct reason once, with its rows.
+std::string missing_speedups(const RunResults& results) {
+  std::map<std::string, std::vector<std::string>> rows_by_reason;
+  for (const CaseRecord* r : headline_records(results)) {
+    if (r->speedup_vs_full) continue;
+    const std::string why =
+        r->baseline_reason.empty() ? "no baseline recorded" : short_reason(r->baseline_reason);
+    rows_by_reason[why].push_back(fit(pattern_label(*r) + dtype_suffix(*r)));
+  }
+  std::string out;
+  for (const auto& [why, rows] : rows_by_reason)
+    out += fmt::format("vs full '-' ({}): {}\n", fmt::join(rows, ", "), why);
+  return out;
+}
+
 }  // namespace
 
 Table run_summary(const RunResults& results) {
@@ -69,7 +92,7 @@ std::string render_run_summary(const RunResults& results) {
   return "Each pattern at the longest length it ran (sparse executor; * noisy). vs full: full\n"
          "attention's median (same run, same lengths) over the pattern's; density: the share of\n"
          "(query, key) pairs the mask allows. Every case: table.md.\n\n" +
-         render_markdown(table);
+         render_markdown(table) + missing_speedups(results);
 }
 
 }  // namespace attnbench

@@ -285,5 +285,60 @@ TEST(ComparisonPatterns, ClosedForms) {
   EXPECT_EQ(keys_of(*fixed, 0, 10), (Keys{3, 7, 8, 9, 10}));
 }
 
+// 8 x 8 image, 3 x 3 kernel: a corner query's window is clamped inside the image.
+TEST(Neighborhood2d, WorkedExample) {
+  const auto p = make("neighborhood_2d", {{"width", Index{8}}}, 64);
+  EXPECT_EQ(keys_of(*p, 0, 0), (Keys{0, 1, 2, 8, 9, 10, 16, 17, 18}));
+  EXPECT_EQ(keys_of(*p, 0, 9), (Keys{0, 1, 2, 8, 9, 10, 16, 17, 18}));
+  EXPECT_EQ(keys_of(*p, 0, 63), (Keys{45, 46, 47, 53, 54, 55, 61, 62, 63}));
+  EXPECT_EQ(count_pairs(*p, 0), 64 * 9);
+  // Dilation 2: four interleaved 4 x 4 sub-grids; pixel (1, 1) lives in the odd/odd one.
+  const auto dilated = make("neighborhood_2d", {{"width", Index{8}}, {"dilation", Index{2}}}, 64);
+  EXPECT_EQ(keys_of(*dilated, 0, 0), (Keys{0, 2, 4, 16, 18, 20, 32, 34, 36}));
+  EXPECT_EQ(keys_of(*dilated, 0, 9), (Keys{9, 11, 13, 25, 27, 29, 41, 43, 45}));
+  const auto causal = make("neighborhood_2d", {{"width", Index{8}}, {"causal", true}}, 64);
+  EXPECT_EQ(keys_of(*causal, 0, 9), (Keys{0, 1, 2, 8, 9}));
+  // A 2-row image is shorter than the kernel: every row is in reach.
+  EXPECT_EQ(keys_of(*make("neighborhood_2d", {{"width", Index{8}}}, 16), 0, 0),
+            (Keys{0, 1, 2, 8, 9, 10}));
+  expect_closed_forms("neighborhood_2d", {{"width", Index{10}}, {"kernel_w", Index{5}}},
+                      {200, 1000});
+  EXPECT_THROW(make("neighborhood_2d", {{"width", Index{8}}}, 97), ParamError);
+  EXPECT_THROW(make("neighborhood_2d", {{"width", Index{8}}, {"kernel_h", Index{4}}}, 64),
+               ParamError);
+}
+
+// L = 8 of x_t then 8 of x_0, blocks of 4: x_t rows see their block and the x_0 blocks before.
+TEST(BlockDiffusion, WorkedExample) {
+  const auto p = make("block_diffusion", {{"block", Index{4}}}, 16);
+  EXPECT_EQ(keys_of(*p, 0, 2), range(0, 3));
+  EXPECT_EQ(keys_of(*p, 0, 5), range(4, 11));
+  EXPECT_EQ(keys_of(*p, 0, 9), range(8, 11));
+  EXPECT_EQ(keys_of(*p, 0, 13), range(8, 15));
+  EXPECT_EQ(count_pairs(*p, 0), 96);
+  // Blocks of 3 over L = 8: 3, 3 and a last block of 2; 2 (3*3 + 3*6 + 2*8) pairs.
+  EXPECT_EQ(count_pairs(*make("block_diffusion", {{"block", Index{3}}}, 16), 0), 86);
+  expect_closed_forms("block_diffusion", {{"block", Index{16}}}, {200, 1000});
+  EXPECT_THROW(make("block_diffusion", {}, 97), ParamError);
+}
+
+TEST(GlobalColumnsAndRows, WorkedExample) {
+  const auto columns = make("global_columns", {{"keys", IndexList{0, 5, 9}}, {"causal", true}}, 16);
+  EXPECT_EQ(keys_of(*columns, 0, 4), (Keys{0}));
+  EXPECT_EQ(keys_of(*columns, 0, 9), (Keys{0, 5, 9}));
+  EXPECT_EQ(count_pairs(*columns, 0), 16 + 11 + 7);
+  const auto blocks = make(
+      "global_columns", {{"blocks", IndexList{0, 2}}, {"block", Index{4}}, {"causal", true}}, 16);
+  EXPECT_EQ(keys_of(*blocks, 0, 5), range(0, 3));
+  EXPECT_EQ(keys_of(*blocks, 0, 9), (Keys{0, 1, 2, 3, 8, 9}));
+  expect_closed_forms("global_columns", {{"keys", IndexList{3, 3, 1}}}, {16, 200});
+  EXPECT_THROW(make("global_columns", {{"keys", IndexList{16}}}, 16), ParamError);
+  const auto rows = make("global_rows", {{"queries", IndexList{0, 7, 15}}, {"causal", true}}, 16);
+  EXPECT_EQ(keys_of(*rows, 0, 7), range(0, 7));
+  EXPECT_TRUE(keys_of(*rows, 0, 3).empty());
+  EXPECT_EQ(count_pairs(*rows, 0), 1 + 8 + 16);
+  expect_closed_forms("global_rows", {{"queries", IndexList{3, 3, 10}}}, {16, 200});
+}
+
 }  // namespace
 }  // namespace attnbench::testing

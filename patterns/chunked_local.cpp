@@ -13,7 +13,10 @@ namespace {
 class ChunkedLocal final : public IntervalPattern {
  public:
   ChunkedLocal(const Geometry& g, const ParamValues& p)
-      : IntervalPattern(g), chunk_(p.get_int("chunk")), causal_(p.get_bool("causal")) {
+      : IntervalPattern(g),
+        chunk_(p.get_int("chunk")),
+        causal_(p.get_bool("causal")),
+        exclude_self_(p.get_bool("exclude_self")) {
     if (chunk_ > g.kv_len) {
       throw ParamError(
           "chunk", fmt::format("a chunk of {} is longer than the sequence ({})", chunk_, g.kv_len));
@@ -22,20 +25,27 @@ class ChunkedLocal final : public IntervalPattern {
 
   void key_intervals(int, Index q, Intervals& out) const override {
     const Index own = floor_div(q, chunk_) * chunk_;
-    out.add(own - chunk_, causal_ ? q + 1 : own + chunk_);
+    if (!exclude_self_) return out.add(own - chunk_, causal_ ? q + 1 : own + chunk_);
+    Intervals chunks;
+    chunks.add(own - chunk_, causal_ ? q + 1 : own + chunk_);
+    add_excluding_self(chunks, q, geometry().kv_len, out);
   }
-  bool monotone() const override { return true; }
+  bool monotone() const override { return !exclude_self_; }
 
   std::optional<Index> closed_form_pairs(int) const override {
     const Index n = geometry().q_len, c = chunk_;
     if (!is_square(geometry()) || n % c != 0) return std::nullopt;
-    if (causal_) return (n / c) * c * (c + 1) / 2 + (n / c - 1) * c * c;
-    return (2 * (n / c) - 1) * c * c;
+    const Index pairs =
+        causal_ ? (n / c) * c * (c + 1) / 2 + (n / c - 1) * c * c : (2 * (n / c) - 1) * c * c;
+    if (!exclude_self_) return pairs;
+    // Only query 0 can be alone: causal it sees just itself; otherwise when chunks are single keys.
+    const Index alone = causal_ || c == 1 ? 1 : 0;
+    return pairs - n + alone;
   }
 
  private:
   Index chunk_;
-  bool causal_;
+  bool causal_, exclude_self_;
 };
 
 const bool kRegistered = register_pattern({
@@ -46,10 +56,14 @@ const bool kRegistered = register_pattern({
                 .default_value = Index{128},
                 .help = "chunk length c [C enwik8 non-LSH layers 128]",
                 .min = 1},
-               causal_param(true)},
+               causal_param(true),
+               exclude_self_param()},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<ChunkedLocal>(g, p); },
-    .examples = {{{"chunk", Index{4}}}, {{"chunk", Index{7}}, {"causal", false}}},
+    .examples = {{{"chunk", Index{4}}},
+                 {{"chunk", Index{7}}, {"causal", false}},
+                 {{"chunk", Index{4}}, {"exclude_self", true}},
+                 {{"chunk", Index{1}}, {"causal", false}, {"exclude_self", true}}},
 });
 
 }  // namespace

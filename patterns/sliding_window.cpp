@@ -12,7 +12,8 @@ namespace {
 
 class SlidingWindow final : public IntervalPattern {
  public:
-  SlidingWindow(const Geometry& g, const ParamValues& p) : IntervalPattern(g) {
+  SlidingWindow(const Geometry& g, const ParamValues& p)
+      : IntervalPattern(g), exclude_self_(p.get_bool("exclude_self")) {
     const Index radius = p.get_int("radius");
     left_ = p.get_int("left") >= 0 ? p.get_int("left") : radius;
     right_ = p.get_bool("causal") ? 0 : (p.get_int("right") >= 0 ? p.get_int("right") : radius);
@@ -25,19 +26,32 @@ class SlidingWindow final : public IntervalPattern {
   }
 
   void key_intervals(int, Index q, Intervals& out) const override {
-    out.add(q - left_, q + right_ + 1);
+    if (!exclude_self_) return out.add(q - left_, q + right_ + 1);
+    Intervals window;
+    window.add(q - left_, q + right_ + 1);
+    add_excluding_self(window, q, geometry().kv_len, out);
   }
-  bool monotone() const override { return true; }
+  bool monotone() const override { return !exclude_self_; }
 
   std::optional<Index> closed_form_pairs(int) const override {
     const Index n = geometry().q_len;
     if (!is_square(geometry()) || n <= left_ + right_) return std::nullopt;
-    return n * (left_ + right_ + 1) - left_ * (left_ + 1) / 2 - right_ * (right_ + 1) / 2;
+    const Index pairs =
+        n * (left_ + right_ + 1) - left_ * (left_ + 1) / 2 - right_ * (right_ + 1) / 2;
+    return exclude_self_ ? pairs - n + alone() : pairs;
   }
 
  private:
+  // Queries whose window holds only themselves, which keep their own key under exclude_self:
+  // one end of the sequence when one side is empty, every query when both are.
+  Index alone() const {
+    if (left_ == 0 && right_ == 0) return geometry().q_len;
+    return left_ == 0 || right_ == 0 ? 1 : 0;
+  }
+
   Index left_ = 0;
   Index right_ = 0;
+  bool exclude_self_;
 };
 
 const bool kRegistered = register_pattern({
@@ -57,12 +71,15 @@ const bool kRegistered = register_pattern({
                 .type = ParamType::kInt,
                 .default_value = Index{-1},
                 .help = "keys after the query; -1 takes radius",
-                .min = -1}},
+                .min = -1},
+               exclude_self_param()},
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<SlidingWindow>(g, p); },
     .examples = {{{"radius", Index{3}}, {"causal", true}},
                  {{"radius", Index{5}}, {"left", Index{7}}, {"right", Index{2}}},
-                 {{"radius", Index{40}}}},
+                 {{"radius", Index{40}}},
+                 {{"radius", Index{2}}, {"causal", true}, {"exclude_self", true}},
+                 {{"radius", Index{0}}, {"exclude_self", true}}},
 });
 
 }  // namespace

@@ -340,5 +340,27 @@ TEST(GlobalColumnsAndRows, WorkedExample) {
   expect_closed_forms("global_rows", {{"queries", IndexList{3, 3, 10}}}, {16, 200});
 }
 
+// exclude_self: a query keeps its own key only when it sees no other.
+TEST(ExcludeSelf, WorkedExample) {
+  const auto window =
+      make("sliding_window", {{"radius", Index{2}}, {"causal", true}, {"exclude_self", true}}, 16);
+  EXPECT_EQ(keys_of(*window, 0, 0), (Keys{0}));
+  EXPECT_EQ(keys_of(*window, 0, 1), (Keys{0}));
+  EXPECT_EQ(keys_of(*window, 0, 5), (Keys{3, 4}));
+  EXPECT_EQ(count_pairs(*window, 0), 1 + 1 + 14 * 2);
+  const auto block = make("block_local", {{"block", Index{4}}, {"exclude_self", true}}, 16);
+  EXPECT_EQ(keys_of(*block, 0, 5), (Keys{4, 6, 7}));
+  const auto chunks = make("chunked_local", {{"chunk", Index{4}}, {"exclude_self", true}}, 16);
+  EXPECT_EQ(keys_of(*chunks, 0, 0), (Keys{0}));
+  EXPECT_EQ(keys_of(*chunks, 0, 5), range(0, 4));
+  for (const char* name : {"sliding_window", "block_local", "chunked_local"}) {
+    const P params = {{"exclude_self", true}};
+    expect_closed_forms(name, params, {512, 1024});
+  }
+  expect_closed_forms("block_local",
+                      {{"block", Index{3}}, {"causal", true}, {"exclude_self", true}}, {16, 100});
+  expect_closed_forms("sliding_window", {{"radius", Index{0}}, {"exclude_self", true}}, {16});
+}
+
 }  // namespace
 }  // namespace attnbench::testing

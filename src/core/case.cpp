@@ -5,8 +5,20 @@
 #include <algorithm>
 
 #include "core/input_set.hpp"
+#include "core/registry.hpp"
 
 namespace attnbench {
+
+namespace {
+
+bool in_id(const PatternInfo& info, const std::string& param, const ParamValue& value) {
+  for (const ParamSpec& spec : info.params) {
+    if (spec.name == param) return spec.in_id_at_default || value != spec.default_value;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::string PatternSpec::text() const {
   if (!parts.empty()) {
@@ -19,7 +31,9 @@ std::string PatternSpec::text() const {
     return fmt::format("{}({})", name, inner);
   }
   std::string values;
+  const PatternInfo* info = find_pattern(name);
   for (const std::string& param : param_order) {
+    if (info && !in_id(*info, param, params.at(param))) continue;
     if (!values.empty()) values += ',';
     values += param + '=' + format_value(params.at(param));
   }

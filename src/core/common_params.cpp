@@ -16,6 +16,14 @@ ParamSpec causal_param(bool default_value, std::string help) {
                    .help = std::move(help)};
 }
 
+ParamSpec exclude_self_param() {
+  return ParamSpec{.name = "exclude_self",
+                   .type = ParamType::kBool,
+                   .default_value = false,
+                   .help = "the query's own key only when no other key is visible (shared QK)",
+                   .in_id_at_default = false};
+}
+
 ParamSpec replay_param(std::string what) {
   return ParamSpec{.name = "replay",
                    .type = ParamType::kString,

@@ -12,6 +12,10 @@ namespace attnbench {
 // `causal`: keys j <= i only.
 ParamSpec causal_param(bool default_value, std::string help = "keys j <= i only");
 
+// Local attention's and Reformer's shared-QK rule: a query sees itself only when it sees no
+// other key (lucidrains' local-attention `exclude_self`, reformer-pytorch's self masking).
+ParamSpec exclude_self_param();
+
 // `replay`: a .npy of recorded decisions to use instead of deciding from the data.
 ParamSpec replay_param(std::string what);
 

@@ -34,6 +34,23 @@ void IntervalPattern::fill_row(int head, Index q, Index k_begin, Index k_end,
   }
 }
 
+void add_excluding_self(const Intervals& keys, Index q, Index kv_len, Intervals& out) {
+  bool other = false;
+  for (const KeyRange& r : keys) {
+    const Index begin = std::max<Index>(r.begin, 0), end = std::min(r.end, kv_len);
+    const Index self = begin <= q && q < end ? 1 : 0;
+    other = other || end - begin > self;
+  }
+  for (const KeyRange& r : keys) {
+    if (!other || q < r.begin || q >= r.end) {
+      out.add(r.begin, r.end);
+      continue;
+    }
+    out.add(r.begin, q);
+    out.add(q + 1, r.end);
+  }
+}
+
 namespace {
 
 // Whether the union of `ranges` covers [begin, end).

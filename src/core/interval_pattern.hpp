@@ -68,6 +68,10 @@ class IntervalPattern : public Pattern {
   Intervals clipped(int head, Index q) const;
 };
 
+// `exclude_self` (common_params.hpp): copies `keys` into `out` without the query's own key q,
+// unless q is the only key of [0, kv_len) that `keys` cover.
+void add_excluding_self(const Intervals& keys, Index q, Index kv_len, Intervals& out);
+
 // Pair counts of the closed forms hold for the square, top-left case only.
 inline bool is_square(const Geometry& g) { return g.q_len == g.kv_len && g.q_offset == 0; }
 

@@ -25,6 +25,9 @@ struct ParamSpec {
   std::vector<std::string> choices;  // kChoice only
   Index min = 0;                     // kInt and every element of kIntList
   Index max = Index{1} << 40;
+  // False for a parameter added after case ids were published: at its default it is left out
+  // of the id, so that earlier runs' ids (compare, --resume, --case) still match.
+  bool in_id_at_default = true;
 };
 
 std::string type_name(ParamType type);

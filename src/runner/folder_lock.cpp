@@ -13,8 +13,10 @@
 namespace attnbench {
 
 FolderLock::FolderLock(const std::string& dir) {
-  const std::string path = dir + "/.lock";
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  // The results file itself, created empty if need be (which --resume reads as "no record
+  // yet"): no lock file beside the views.
+  const std::string path = dir + "/results.jsonl";
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
   if (fd_ < 0) {
     throw InputError(
         SourceLocation{dir, 0, 0}, "",

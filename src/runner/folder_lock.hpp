@@ -8,8 +8,8 @@
 
 namespace attnbench {
 
-// Holds an exclusive flock on `<dir>/.lock` for its lifetime; the kernel releases it when the
-// process ends, however it ends. Throws InputError (exit 2) when another process holds it.
+// Holds an exclusive flock on `<dir>/results.jsonl` for its lifetime; the kernel releases it when
+// the process ends, however it ends. Throws InputError (exit 2) when another process holds it.
 class FolderLock {
  public:
   explicit FolderLock(const std::string& dir);

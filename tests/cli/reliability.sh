@@ -195,7 +195,7 @@ wait "$pid"; code=$?
 # finishes once the interrupted run has exited; a resume started while it still runs is refused.
 "$bin" run "$work/two.yaml" --mode perf --reprobe --out "$work/probe" >/dev/null 2>"$work/probe.err" &
 pid=$!
-for _ in $(seq 200); do [ -e "$work/probe/.lock" ] && break; sleep 0.05; done
+for _ in $(seq 200); do [ -e "$work/probe/results.jsonl" ] && break; sleep 0.05; done
 sleep 0.2
 kill -INT "$pid"
 out=$(t "$bin" run "$work/two.yaml" --mode perf --resume "$work/probe" 2>&1); code=$?

@@ -1,7 +1,6 @@
 #include "core/block_retrieval.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <utility>
 
 namespace attnbench {
@@ -13,7 +12,13 @@ void BlockRetrieval::choose(const float* query, const float* keys, Index d, Inde
   scored.reserve(static_cast<std::size_t>(blocks));
   for (Index b = 0; b < blocks; ++b) {
     const float* key = keys + scored_key(b) * d;
-    scored.emplace_back(std::inner_product(query, query + d, key, 0.0f), b);
+    // A vector reduction: decoding scores every landmark in its timed step, where a scalar
+    // chain of d additions made the scoring 3-4x slower. Forward and decode call this one
+    // function, so their choices agree to the bit whatever the order of the sum.
+    float dot = 0;
+#pragma omp simd reduction(+ : dot)
+    for (Index c = 0; c < d; ++c) dot += query[c] * key[c];
+    scored.emplace_back(dot, b);
   }
   const Index take = std::min<Index>(top_k, blocks);
   std::partial_sort(scored.begin(), scored.begin() + take, scored.end(),

@@ -10,9 +10,8 @@
 #include <limits>
 
 #include "exec/decode.hpp"
-#include "exec/fast_exp.hpp"
-
 #include "exec/decode_parts.hpp"
+#include "exec/fast_exp.hpp"
 
 namespace attnbench {
 

@@ -5,12 +5,14 @@
 // complete earlier blocks whose landmark key scores highest against the query, chosen per
 // (head, query) from the data, or replayed from `replay` (int32 [heads, n', top_k], -1 = none).
 // Retrieved blocks are not repositioned here (llama_mem.py moves them next to the chunk).
+// The choice itself is BlockRetrieval's (core/block_retrieval.hpp), which decoding shares.
+// Decoding (`pass: decode`) keeps every key: any later query may retrieve any complete block.
 // patterns.md §2.
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <numeric>
 
+#include "core/block_retrieval.hpp"
 #include "core/common_params.hpp"
 #include "core/content_pattern.hpp"
 #include "core/decisions.hpp"
@@ -21,7 +23,7 @@
 namespace attnbench {
 namespace {
 
-class Landmark final : public ContentPattern, public RecordsDecisions {
+class Landmark final : public ContentPattern, public RecordsDecisions, public RetrievesBlocks {
  public:
   Landmark(const Geometry& g, const ParamValues& p)
       : ContentPattern(g),
@@ -43,6 +45,7 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
     }
     if (infer_ && !replay.empty()) {
       selected_ = read_replay(replay, {g.heads, g.q_len, top_k_});
+      replayed_ = true;
       check_replay();
     }
   }
@@ -50,7 +53,7 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
   bool allows(int head, Index q, Index k) const override {
     if (k > q) return false;
     if (!infer_) return !(is_landmark(k) && k / block_ == q / block_);
-    if (k >= q / chunk_ * chunk_) return true;
+    if (k >= retrieval().local_begin(q)) return true;
     const std::int32_t* chosen = choice(head, q);
     return std::find(chosen, chosen + top_k_, static_cast<std::int32_t>(k / block_)) !=
            chosen + top_k_;
@@ -65,7 +68,7 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
         if (chosen[i] >= 0) ranges.push_back({chosen[i] * block_, (chosen[i] + 1) * block_});
       }
     }
-    ranges.push_back({q_begin / chunk_ * chunk_, q_end});
+    ranges.push_back({retrieval().local_begin(q_begin), q_end});
     std::sort(ranges.begin(), ranges.end(),
               [](const KeyRange& a, const KeyRange& b) { return a.begin < b.begin; });
     return ranges;
@@ -73,10 +76,28 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
 
   void prepare(const ContentInputs& in) override {
     if (!infer_ || !selected_.empty()) return;
-    selected_.assign(static_cast<std::size_t>(geometry().heads * geometry().q_len * top_k_), -1);
     for (Index h = 0; h < geometry().heads; ++h) {
-      for (Index q = 0; q < geometry().q_len; ++q) select(in, h, q);
+      for (Index q = 0; q < geometry().q_len; ++q) {
+        decide_row(static_cast<int>(h), q, in.q_row(h, q), in.k_row(h, 0), in.head_dim);
+      }
     }
+  }
+
+  std::optional<BlockRetrieval> block_retrieval() const override {
+    if (!infer_ || replayed_) return std::nullopt;
+    return retrieval();
+  }
+
+  void decide_row(int head, Index q, const float* query, const float* keys, Index d) override {
+    if (selected_.empty()) {
+      selected_.assign(static_cast<std::size_t>(geometry().heads * geometry().q_len * top_k_), -1);
+    }
+    retrieval().choose(query, keys, d, q,
+                       selected_.data() + (head * geometry().q_len + q) * top_k_);
+  }
+
+  std::optional<std::vector<KeyRange>> decode_keep(int, Index, Index, Index length) const override {
+    return std::vector<KeyRange>{{0, length}};
   }
 
   bool varies_by_head() const override { return infer_; }
@@ -107,31 +128,14 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
     return selected_.data() + (head * geometry().q_len + q) * top_k_;
   }
 
-  // The top_k complete blocks before the query's chunk, by the query's score on their landmark.
-  void select(const ContentInputs& in, Index h, Index q) {
-    const Index blocks = q / chunk_ * chunk_ / block_;
-    std::vector<std::pair<float, Index>> scored;
-    const float* query = in.q_row(h, q);
-    for (Index b = 0; b < blocks; ++b) {
-      const float* key = in.k_row(h, b * block_ + block_ - 1);
-      scored.emplace_back(std::inner_product(query, query + in.head_dim, key, 0.0f), b);
-    }
-    const Index take = std::min<Index>(top_k_, static_cast<Index>(scored.size()));
-    std::partial_sort(scored.begin(), scored.begin() + take, scored.end(),
-                      [](const auto& a, const auto& b) {
-                        return a.first > b.first || (a.first == b.first && a.second < b.second);
-                      });
-    std::int32_t* out = selected_.data() + (h * geometry().q_len + q) * top_k_;
-    for (Index i = 0; i < take; ++i)
-      out[i] = static_cast<std::int32_t>(scored[static_cast<std::size_t>(i)].second);
-  }
+  BlockRetrieval retrieval() const { return {block_, top_k_, chunk_}; }
 
   void check_replay() const {
     for (Index h = 0; h < geometry().heads; ++h) {
       for (Index q = 0; q < geometry().q_len; ++q) {
         const std::int32_t* chosen = choice(static_cast<int>(h), q);
         for (Index i = 0; i < top_k_; ++i) {
-          if (chosen[i] >= 0 && (chosen[i] + 1) * block_ > q / chunk_ * chunk_) {
+          if (chosen[i] >= 0 && chosen[i] >= retrieval().candidates(q)) {
             throw ParamError(
                 "replay",
                 fmt::format("head {} query {} retrieves block {}, which is not a complete block "
@@ -146,6 +150,7 @@ class Landmark final : public ContentPattern, public RecordsDecisions {
   Index block_;
   bool infer_;
   Index top_k_, chunk_;
+  bool replayed_ = false;
   std::vector<std::int32_t> selected_;  // heads x n' x top_k block ids, -1 = none
 };
 

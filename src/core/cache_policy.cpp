@@ -130,8 +130,23 @@ const std::vector<KeyRange>& DecodeStep::allowed_of(Index head, Index row) const
 
 namespace {
 
+// The scored keys of the candidate blocks of queries up to `last` that the step does not attend
+// anyway (`seen`: sorted disjoint).
+std::int64_t scored_outside(const BlockRetrieval& r, Index last,
+                            const std::vector<KeyRange>& seen) {
+  std::int64_t n = 0;
+  std::size_t at = 0;
+  for (Index b = 0; b < r.candidates(last); ++b) {
+    const Index key = r.scored_key(b);
+    while (at < seen.size() && seen[at].end <= key) ++at;
+    n += at == seen.size() || seen[at].begin > key ? 1 : 0;
+  }
+  return n;
+}
+
 // One step: its keep ranges per key-value head (or one for all) and allowed ranges per row.
-DecodeStep plan_step(const Pattern& pattern, const DecodeShape& shape, Index step, bool shared) {
+DecodeStep plan_step(const Pattern& pattern, const DecodeShape& shape, Index step, bool shared,
+                     const std::optional<BlockRetrieval>& retrieval) {
   const Index begin = shape.step_begin(step), end = shape.step_end(step);
   const Index final_length = shape.final_length();
   const Index layout_heads = shared ? 1 : shape.heads;
@@ -157,7 +172,11 @@ DecodeStep plan_step(const Pattern& pattern, const DecodeShape& shape, Index ste
       }
     }
     s.keep.push_back(merge_ranges(std::move(keep)));
-    s.distinct_keys += count_keys(merge_ranges(std::move(seen))) * (shared ? shape.kv_heads : 1);
+    seen = merge_ranges(std::move(seen));
+    s.distinct_keys += count_keys(seen) * (shared ? shape.kv_heads : 1);
+    if (retrieval) {
+      s.scored_keys += scored_outside(*retrieval, end - 1, seen) * (shared ? shape.kv_heads : 1);
+    }
   }
   for (Index h = 0; h < shape.heads; ++h) {
     for (Index row = 0; row < shape.tokens; ++row) {
@@ -178,9 +197,12 @@ DecodeStep plan_step(const Pattern& pattern, const DecodeShape& shape, Index ste
 
 DecodePlan plan_decode(const Pattern& pattern, const DecodeShape& shape) {
   DecodePlan plan{.shape = shape};
+  if (const auto* retrieves = dynamic_cast<const RetrievesBlocks*>(&pattern)) {
+    plan.retrieval = retrieves->block_retrieval();
+  }
   const bool shared = !pattern.varies_by_head();
   for (Index step = 0; step < shape.steps; ++step) {
-    plan.steps.push_back(plan_step(pattern, shape, step, shared));
+    plan.steps.push_back(plan_step(pattern, shape, step, shared, plan.retrieval));
   }
   const std::vector<std::vector<KeyRange>>& first = plan.steps.front().keep;
   for (const std::vector<KeyRange>& keep : first) {

@@ -7,7 +7,8 @@
 // The policy: keep key k while some query at a position from the current step's first to the
 // final one may see it. The final length is known, so this is exact for any pattern whose
 // candidate_keys are: a causal window keeps a ring, StreamingLLM its sinks and a ring, dense
-// causal and Self-Extend everything. A plugin may declare its own (Pattern::decode_keep).
+// causal and Self-Extend everything. A plugin may declare its own (Pattern::decode_keep):
+// Landmark keeps everything, since any later query may retrieve any complete block.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/block_retrieval.hpp"
 #include "core/case.hpp"
 #include "core/pattern.hpp"
 
@@ -51,6 +53,9 @@ struct DecodeStep {
   bool exact = true;  // every query of the step sees exactly its key-value head's cache
   std::int64_t distinct_keys = 0;  // summed over key-value heads: keys the step may attend
   std::int64_t allowed_pairs = 0;  // summed over heads and rows
+  // Block retrieval: the scored keys (one per candidate block) read besides the attended keys,
+  // summed over key-value heads.
+  std::int64_t scored_keys = 0;
 
   const std::vector<KeyRange>& keep_of(Index kv_head) const;
   const std::vector<KeyRange>& allowed_of(Index head, Index row) const;
@@ -64,6 +69,10 @@ struct DecodePlan {
   std::int64_t initial_entries = 0, max_entries = 0, final_entries = 0;
   Index capacity = 0;  // the most entries one key-value head holds at once
   std::vector<std::vector<KeyRange>> initial_keep;  // per key-value head, before the first step
+  // Set when the pattern retrieves blocks by score (Landmark inference): the sparse decoder then
+  // makes each step's choice itself, in the timed step, from its cache; `steps[].allowed` hold
+  // the same choice, made by the pattern before planning (decide_decode_rows), for the check.
+  std::optional<BlockRetrieval> retrieval;
 };
 
 // The plan under the pattern's policy. Throws std::runtime_error when a declared policy keeps

@@ -1,5 +1,6 @@
 // The cache executors of `pass: decode` (decode.hpp): sparse (evicting, grouped query heads,
-// split over the cache) and dense (every key, per query head, masked after scoring).
+// split over the cache; block retrieval chosen per step) and dense (every key, per query head,
+// masked after scoring). The kernel is decode_kernel.cpp's.
 #include <fmt/format.h>
 #include <omp.h>
 
@@ -9,102 +10,27 @@
 #include <limits>
 
 #include "exec/decode.hpp"
+#include "exec/decode_parts.hpp"
 #include "exec/fast_exp.hpp"
 
 namespace attnbench {
 
 namespace {
 
-constexpr Index kSlotBlock = 64;
 constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
-
-bool holds(const std::vector<KeyRange>& ranges, Index position) {
-  for (const KeyRange& r : ranges) {
-    if (position >= r.begin && position < r.end) return true;
-  }
-  return false;
-}
-
-void score_block(const float* q, Index rows, Index d, const SlotSpan& slots, Index first, Index n,
-                 const std::vector<const std::vector<KeyRange>*>* allowed, float* scores) {
-  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  for (Index j = 0; j < n; ++j) {
-    const Index slot = first + j, position = slots.pos[slot];
-    const float* key = slots.k + slot * d;
-    for (Index r = 0; r < rows; ++r) {
-      float dot = 0;
-      if (position >= 0) {
-        const float* query = q + r * d;
-#pragma omp simd reduction(+ : dot)
-        for (Index c = 0; c < d; ++c) dot += query[c] * key[c];
-      }
-      const bool masked = position < 0 || (allowed && !holds(*(*allowed)[r], position));
-      scores[r * kSlotBlock + j] = masked ? kMinusInf : dot * scale;
-    }
-  }
-}
-
-// Turns one row's block of scores into weights under the running maximum, rescaling what the
-// row has accumulated so far.
-void softmax_block(float* s, Index n, Index d, float& max, float& sum, float* acc) {
-  float block_max = kMinusInf;
-  for (Index j = 0; j < n; ++j) block_max = s[j] > block_max ? s[j] : block_max;
-  if (block_max == kMinusInf) {
-    std::fill(s, s + n, 0.0f);
-    return;
-  }
-  const float next = std::max(max, block_max);
-  const float alpha = fast_exp(max - next);
-  if (alpha != 1.0f) {
-    sum *= alpha;
-#pragma omp simd
-    for (Index c = 0; c < d; ++c) acc[c] *= alpha;
-  }
-  float block_sum = 0;
-#pragma omp simd reduction(+ : block_sum)
-  for (Index j = 0; j < n; ++j) {
-    s[j] = fast_exp(s[j] - next);
-    block_sum += s[j];
-  }
-  sum += block_sum;
-  max = next;
-}
-
-}  // namespace
-
-void attend_slots(const float* q, Index rows, Index d, const SlotSpan& slots,
-                  const std::vector<const std::vector<KeyRange>*>* allowed, PartialSoftmax out,
-                  float* scores) {
-  std::fill(out.max, out.max + rows, kMinusInf);
-  std::fill(out.sum, out.sum + rows, 0.0f);
-  std::fill(out.acc, out.acc + rows * d, 0.0f);
-  for (Index first = slots.begin; first < slots.end; first += kSlotBlock) {
-    const Index n = std::min(kSlotBlock, slots.end - first);
-    score_block(q, rows, d, slots, first, n, allowed, scores);
-    for (Index r = 0; r < rows; ++r) {
-      softmax_block(scores + r * kSlotBlock, n, d, out.max[r], out.sum[r], out.acc + r * d);
-    }
-    for (Index j = 0; j < n; ++j) {
-      if (slots.pos[first + j] < 0) continue;
-      const float* value = slots.v + (first + j) * d;
-      for (Index r = 0; r < rows; ++r) {
-        const float p = scores[r * kSlotBlock + j];
-        if (p == 0.0f) continue;
-        float* a = out.acc + r * d;
-#pragma omp simd
-        for (Index c = 0; c < d; ++c) a[c] += p * value[c];
-      }
-    }
-  }
-}
-
-namespace {
 
 class CacheDecoder final : public DecodeExecutor {
  public:
-  CacheDecoder(bool evicting, const DecodePlan& plan, const DecodeInputs& inputs, int threads)
-      : evicting_(evicting), plan_(plan), in_(inputs), shape_(plan.shape), d_(inputs.head_dim()) {
-    capacity_ = evicting ? std::max<Index>(plan.capacity, 1) : shape_.final_length();
+  // sparse: evicting, grouped; dense: every key, per query head.
+  CacheDecoder(ExecutorKind kind, const DecodePlan& plan, const DecodeInputs& inputs, int threads)
+      : evicting_(kind == ExecutorKind::kSparse),
+        retrieval_(evicting_ ? plan.retrieval : std::nullopt),
+        in_order_(!evicting_ || retrieval_),
+        plan_(plan),
+        in_(inputs),
+        shape_(plan.shape),
+        d_(inputs.head_dim()) {
+    capacity_ = in_order_ ? shape_.final_length() : std::max<Index>(plan.capacity, 1);
     const Index batch = in_.batch();
     k_.resize(static_cast<std::size_t>(batch * shape_.kv_heads * capacity_ * d_));
     v_.resize(k_.size());
@@ -112,17 +38,19 @@ class CacheDecoder final : public DecodeExecutor {
     free_.resize(static_cast<std::size_t>(shape_.kv_heads));
     high_.resize(free_.size());
     occupied_.resize(free_.size());
-    rows_ = evicting ? shape_.group() * shape_.tokens : shape_.tokens;
-    units_ = batch * (evicting ? shape_.kv_heads : shape_.heads);
+    rows_ = evicting_ ? shape_.group() * shape_.tokens : shape_.tokens;
+    units_ = batch * (evicting_ ? shape_.kv_heads : shape_.heads);
     // When the key-value heads divide among the threads, each thread owns its heads for every
     // step: one parallel region per run and no barrier per step (on a loaded machine a barrier
     // waits for a descheduled thread's next time slice, which made steps 10-40x slower). Else
     // the cache is split into enough parts for every thread several times over (none shorter
-    // than 256 slots), combined at the end of each step; the usual way (dense) does not split.
+    // than 256 slots), combined at the end of each step; the usual way (dense) does not split,
+    // nor does block retrieval (a few blocks per row, wherever they lie in the cache).
     fused_ = shape_.kv_heads % threads == 0;
     const Index wanted = (4 * threads + units_ - 1) / units_;
-    splits_ =
-        evicting && !fused_ ? std::clamp<Index>(wanted, 1, std::max<Index>(1, capacity_ / 256)) : 1;
+    splits_ = evicting_ && !fused_ && !retrieval_
+                  ? std::clamp<Index>(wanted, 1, std::max<Index>(1, capacity_ / 256))
+                  : 1;
     own_max_.resize(static_cast<std::size_t>(threads * rows_));
     own_sum_.resize(own_max_.size());
     own_acc_.resize(own_max_.size() * static_cast<std::size_t>(d_));
@@ -131,19 +59,10 @@ class CacheDecoder final : public DecodeExecutor {
     part_max_.resize(static_cast<std::size_t>(items * rows_));
     part_sum_.resize(part_max_.size());
     part_acc_.resize(part_max_.size() * static_cast<std::size_t>(d_));
-    scores_.resize(static_cast<std::size_t>(threads * rows_ * kSlotBlock));
+    scores_.resize(static_cast<std::size_t>(threads * rows_ * kDecodeSlotBlock));
     masks_.resize(static_cast<std::size_t>(threads));
-    const std::string spread =
-        fused_ ? "key-value heads spread over threads, one parallel region for all steps"
-               : fmt::format("cache split in {} part(s) per step", splits_);
-    impl_ = evicting ? fmt::format(
-                           "decode: vector loops, query heads grouped by key-value head, {}, "
-                           "eviction",
-                           spread)
-                     : fmt::format(
-                           "decode: vector loops, per query head, every key kept, masked "
-                           "after, {}",
-                           spread);
+    retrieved_.resize(static_cast<std::size_t>(threads));
+    impl_ = describe();
   }
 
   void reset() override {
@@ -167,6 +86,22 @@ class CacheDecoder final : public DecodeExecutor {
   CacheEntries entries() const override { return entries_; }
 
  private:
+  std::string describe() const {
+    const std::string spread =
+        fused_ ? "key-value heads spread over threads, one parallel region for all steps"
+               : fmt::format("cache split in {} part(s) per step", splits_);
+    if (!evicting_) {
+      return fmt::format("decode: vector loops, per query head, every key kept, masked after, {}",
+                         spread);
+    }
+    const std::string grouped = "decode: vector loops, query heads grouped by key-value head, ";
+    if (!retrieval_) return grouped + spread + ", eviction";
+    return fmt::format(
+        "{}{}, every key kept; each step scores the cached landmarks and attends the top {} "
+        "blocks of {} and the chunk's keys",
+        grouped, spread, retrieval_->top_k, retrieval_->block);
+  }
+
   float* k_at(Index b, Index g, Index slot) {
     return k_.data() + ((b * shape_.kv_heads + g) * capacity_ + slot) * d_;
   }
@@ -191,10 +126,10 @@ class CacheDecoder final : public DecodeExecutor {
     for (Index slot = capacity_ - 1; slot >= 0; --slot) free.push_back(slot);
     const std::vector<KeyRange> all{{0, shape_.initial}};
     const std::vector<KeyRange>& keep =
-        evicting_ ? plan_.initial_keep[plan_.initial_keep.size() == 1 ? 0 : gi(g)] : all;
+        in_order_ ? all : plan_.initial_keep[plan_.initial_keep.size() == 1 ? 0 : gi(g)];
     for (const KeyRange& r : keep) {
       for (Index p = r.begin; p < r.end; ++p) {
-        const Index slot = evicting_ ? take(g) : p;
+        const Index slot = in_order_ ? p : take(g);
         place(g, slot, p);
         for (Index b = 0; b < in_.batch(); ++b) {
           decode_row(in_.seed(), DecodeTensor::kK, b, g, p, d_, k_at(b, g, slot));
@@ -216,7 +151,7 @@ class CacheDecoder final : public DecodeExecutor {
     const Index begin = shape_.step_begin(step);
     const std::vector<KeyRange>& keep = plan_.steps[static_cast<std::size_t>(step)].keep_of(g);
     Index* pos = pos_of(g);
-    if (evicting_) {
+    if (!in_order_) {
       for (Index slot = 0; slot < high_[gi(g)]; ++slot) {
         if (pos[slot] >= 0 && !holds(keep, pos[slot])) {
           pos[slot] = -1;
@@ -226,8 +161,8 @@ class CacheDecoder final : public DecodeExecutor {
       }
     }
     for (Index t = 0; t < shape_.tokens; ++t) {
-      if (evicting_ && !holds(keep, begin + t)) continue;
-      const Index slot = evicting_ ? take(g) : begin + t;
+      if (!in_order_ && !holds(keep, begin + t)) continue;
+      const Index slot = in_order_ ? begin + t : take(g);
       place(g, slot, begin + t);
       for (Index b = 0; b < in_.batch(); ++b) {
         const Index row = (b * shape_.kv_heads + g) * shape_.tokens + t;
@@ -269,23 +204,14 @@ class CacheDecoder final : public DecodeExecutor {
   // Key-value head g of batch item b, by one thread: its query heads together (sparse) or one
   // after the other (dense), straight into O.
   void attend_owned(Index step, Index b, Index g, int thread, float* out) {
-    const DecodeStep& plan_step = plan_.steps[static_cast<std::size_t>(step)];
-    const bool masked = !evicting_ || !plan_step.exact;
     const Index units = evicting_ ? 1 : shape_.group(),
                 heads_per_unit = evicting_ ? shape_.group() : 1;
     const std::size_t at = static_cast<std::size_t>(thread * rows_);
     const PartialSoftmax partial{&own_max_[at], &own_sum_[at], &own_acc_[at * d_]};
-    std::vector<const std::vector<KeyRange>*>& mask = masks_[static_cast<std::size_t>(thread)];
-    const SlotSpan span{k_at(b, g, 0), v_at(b, g, 0), pos_of(g), 0, high_[gi(g)]};
     for (Index unit = 0; unit < units; ++unit) {
       const Index first_head = g * shape_.group() + unit * heads_per_unit;
-      mask.clear();
-      for (Index r = 0; masked && r < rows_; ++r) {
-        mask.push_back(&plan_step.allowed_of(first_head + r / shape_.tokens, r % shape_.tokens));
-      }
+      attend_unit({step, b, first_head, thread}, 0, high_[gi(g)], partial);
       const Index offset = (b * shape_.heads + first_head) * shape_.tokens * d_;
-      attend_slots(in_.q(step) + offset, rows_, d_, span, masked ? &mask : nullptr, partial,
-                   scores_.data() + thread * rows_ * kSlotBlock);
       for (Index r = 0; r < rows_; ++r) {
         float* o = out + offset + r * d_;
         const float inverse = partial.sum[r] > 0 ? 1.0f / partial.sum[r] : 0.0f;
@@ -298,33 +224,68 @@ class CacheDecoder final : public DecodeExecutor {
   // Unit u is (batch item, key-value head) for sparse, (batch item, query head) for dense; its
   // rows are consecutive in Q and O either way ([batch, heads, tokens, d]).
   void attend(Index step, float* out) {
-    const DecodeStep& plan_step = plan_.steps[static_cast<std::size_t>(step)];
-    const bool masked = !evicting_ || !plan_step.exact;
     const Index heads_per_unit = evicting_ ? shape_.group() : 1;
     const Index items = units_ * splits_;
 #pragma omp parallel for schedule(dynamic)
     for (Index item = 0; item < items; ++item) {
-      const int thread = omp_get_thread_num();
       const Index unit = item / splits_, part = item % splits_;
       const Index per_batch = units_ / in_.batch();
       const Index b = unit / per_batch, first_head = unit % per_batch * heads_per_unit;
-      const Index g = first_head / shape_.group();
-      std::vector<const std::vector<KeyRange>*>& mask = masks_[static_cast<std::size_t>(thread)];
-      mask.clear();
-      for (Index r = 0; masked && r < rows_; ++r) {
-        mask.push_back(&plan_step.allowed_of(first_head + r / shape_.tokens, r % shape_.tokens));
-      }
-      const Index high = high_[gi(g)];
-      const SlotSpan span{k_at(b, g, 0), v_at(b, g, 0), pos_of(g), high * part / splits_,
-                          high * (part + 1) / splits_};
-      const float* q = in_.q(step) + (b * shape_.heads + first_head) * shape_.tokens * d_;
+      const Index high = high_[gi(first_head / shape_.group())];
       const std::size_t at = static_cast<std::size_t>(item * rows_);
-      attend_slots(q, rows_, d_, span, masked ? &mask : nullptr,
-                   PartialSoftmax{&part_max_[at], &part_sum_[at], &part_acc_[at * d_]},
-                   scores_.data() + thread * rows_ * kSlotBlock);
+      attend_unit({step, b, first_head, omp_get_thread_num()}, high * part / splits_,
+                  high * (part + 1) / splits_,
+                  PartialSoftmax{&part_max_[at], &part_sum_[at], &part_acc_[at * d_]});
     }
 #pragma omp parallel for schedule(static)
     for (Index unit = 0; unit < units_; ++unit) combine(unit, out + unit * rows_ * d_);
+  }
+
+  // The rows of a unit: query heads from first_head on (a key-value head's group, or one head)
+  // of one batch item at one step, attended by one thread.
+  struct Unit {
+    Index step, b, first_head;
+    int thread;
+  };
+
+  // The unit's rows over slots [begin, end) of their key-value head, masked by the plan where
+  // the step's rows do not all see exactly the cache; retrieving, over the keys they choose.
+  void attend_unit(const Unit& u, Index begin, Index end, PartialSoftmax partial) {
+    if (retrieval_) return attend_retrieved(u, partial);
+    const DecodeStep& plan_step = plan_.steps[static_cast<std::size_t>(u.step)];
+    const bool masked = !evicting_ || !plan_step.exact;
+    std::vector<const std::vector<KeyRange>*>& mask = masks_[static_cast<std::size_t>(u.thread)];
+    mask.clear();
+    for (Index r = 0; masked && r < rows_; ++r) {
+      mask.push_back(&plan_step.allowed_of(u.first_head + r / shape_.tokens, r % shape_.tokens));
+    }
+    const Index g = u.first_head / shape_.group();
+    attend_slots(query_of(u, u.b), rows_, d_,
+                 SlotSpan{k_at(u.b, g, 0), v_at(u.b, g, 0), pos_of(g), begin, end},
+                 masked ? &mask : nullptr, partial, scores_of(u.thread));
+  }
+
+  // Chooses the rows' blocks from the cache (slot = position here), then attends each span of
+  // their union. Batch item 0's queries and keys choose for every batch item, as a forward
+  // pass's prepare() decides from batch item 0; each item still pays for its own scoring.
+  void attend_retrieved(const Unit& u, PartialSoftmax partial) {
+    const Index g = u.first_head / shape_.group();
+    RetrievedRows& rows = retrieved_[static_cast<std::size_t>(u.thread)];
+    retrieve_rows(*retrieval_, query_of(u, 0), k_at(0, g, 0), d_,
+                  RowsAt{rows_, shape_.step_begin(u.step), shape_.tokens}, rows);
+    clear_partial(partial, rows_, d_);
+    for (const KeyRange& span : rows.spans) {
+      accumulate_slots(query_of(u, u.b), rows_, d_,
+                       SlotSpan{k_at(u.b, g, 0), v_at(u.b, g, 0), pos_of(g), span.begin, span.end},
+                       &rows.masks, partial, scores_of(u.thread));
+    }
+  }
+
+  const float* query_of(const Unit& u, Index b) const {
+    return in_.q(u.step) + (b * shape_.heads + u.first_head) * shape_.tokens * d_;
+  }
+  float* scores_of(int thread) {
+    return scores_.data() + static_cast<std::size_t>(thread * rows_ * kDecodeSlotBlock);
   }
 
   // The parts' partial softmaxes of one unit into its output rows.
@@ -355,6 +316,8 @@ class CacheDecoder final : public DecodeExecutor {
   }
 
   bool evicting_;
+  std::optional<BlockRetrieval> retrieval_;  // sparse only
+  bool in_order_;                            // slot = position: nothing is evicted
   const DecodePlan& plan_;
   const DecodeInputs& in_;
   DecodeShape shape_;
@@ -368,28 +331,26 @@ class CacheDecoder final : public DecodeExecutor {
   std::vector<Index> high_, occupied_;    // per key-value head: slots in use below; entries
   std::vector<float> part_max_, part_sum_, part_acc_, scores_;
   std::vector<std::vector<const std::vector<KeyRange>*>> masks_;  // per thread
+  std::vector<RetrievedRows> retrieved_;                          // per thread
   CacheEntries entries_;
   std::string impl_;
 };
 
-}  // namespace
-
-std::unique_ptr<DecodeExecutor> make_cache_decoder(bool evicting, const DecodePlan& plan,
-                                                   const DecodeInputs& inputs, int threads) {
-  return std::make_unique<CacheDecoder>(evicting, plan, inputs, threads);
-}
-
-std::size_t cache_decoder_bytes(bool evicting, const DecodePlan& plan, Index batch,
-                                Index head_dim) {
+std::size_t cache_bytes(ExecutorKind kind, const DecodePlan& plan, Index batch, Index head_dim) {
   const DecodeShape& s = plan.shape;
-  const Index capacity = evicting ? plan.capacity : s.final_length();
+  const bool evicting = kind == ExecutorKind::kSparse;
+  const Index capacity = evicting && !plan.retrieval ? plan.capacity : s.final_length();
   const Index rows = evicting ? s.group() * s.tokens : s.tokens;
   // Keys and values, slot positions, and the partial softmaxes of every part of every query
   // row (a unit is split in at most one part per 256 slots) and one thread's scores.
   const Index parts = batch * s.heads * s.tokens * std::max<Index>(1, capacity / 256);
   return static_cast<std::size_t>(4 * 2 * batch * s.kv_heads * capacity * head_dim +
                                   8 * s.kv_heads * capacity + 4 * parts * (head_dim + 2) +
-                                  4 * rows * kSlotBlock);
+                                  4 * rows * kDecodeSlotBlock);
 }
+
+}  // namespace
+
+const DecoderRecipe kCacheDecoder{&make_decoder<CacheDecoder>, &cache_bytes};
 
 }  // namespace attnbench

@@ -1,15 +1,10 @@
 #include "exec/decode_inputs.hpp"
 
+#include "core/splitmix.hpp"
+
 namespace attnbench {
 
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 // Steps of `tokens` rows for every (batch item, head) of a tensor with `heads` heads.
 std::vector<float> generate_steps(const DecodeShape& shape, Index batch, Index heads, Index d,
@@ -36,7 +31,7 @@ void decode_row(std::uint64_t seed, DecodeTensor tensor, Index batch, Index head
   const std::uint64_t base = splitmix64(stream ^ row);
   for (Index c = 0; c < head_dim; ++c) {
     const std::uint64_t bits = splitmix64(base + static_cast<std::uint64_t>(c));
-    out[c] = static_cast<float>(bits >> 40) * 0x1p-23f - 1.0f;
+    out[c] = uniform_from_bits(bits);
   }
 }
 

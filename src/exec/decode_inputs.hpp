@@ -42,4 +42,13 @@ class DecodeInputs {
   std::vector<float> q_, k_, v_;
 };
 
+// Readies a pattern at absolute positions for decoding from these inputs (outside any timed
+// region). A block-retrieving pattern (Landmark inference) decides the rows of the steps only,
+// from batch item 0's queries and keys, with the rule its forward pass uses: the decode
+// executor makes the same choice in its timed steps, and the plan and the check read this one.
+// Another content-dependent pattern (one that declares a cache policy) prepares from the
+// generated Q and K of the whole final sequence; a static or replaying one needs nothing.
+void prepare_decode_pattern(Pattern& pattern, const DecodeShape& shape, Index head_dim,
+                            std::uint64_t seed);
+
 }  // namespace attnbench

@@ -7,6 +7,7 @@
 #include "core/prepare_mask.hpp"
 #include "core/registry.hpp"
 #include "exec/decode.hpp"
+#include "exec/decode_parts.hpp"
 #include "exec/executor.hpp"
 
 namespace attnbench {
@@ -122,17 +123,15 @@ class RecomputeDecoder final : public DecodeExecutor {
   CacheEntries entries_;
 };
 
-}  // namespace
-
-std::unique_ptr<DecodeExecutor> make_recompute_decoder(ExecutorKind kind, const DecodePlan& plan,
-                                                       const DecodeInputs& inputs, int threads) {
-  return std::make_unique<RecomputeDecoder>(kind, plan, inputs, threads);
-}
-
-std::size_t recompute_decoder_bytes(ExecutorKind kind, const DecodePlan& plan, Index batch,
-                                    Index head_dim) {
+// The window's Q, K, V and O, the rows kept, and the forward executor's workspace.
+std::size_t recompute_bytes(ExecutorKind kind, const DecodePlan& plan, Index batch,
+                            Index head_dim) {
   const Problem p = window_problem(plan, batch, head_dim, 2);
   return 2 * p.io_bytes() + workspace_bytes(kind, p, LayoutShape{p.q_len, p.kv_len, 64, 64});
 }
+
+}  // namespace
+
+const DecoderRecipe kRecomputeDecoder{&make_decoder<RecomputeDecoder>, &recompute_bytes};
 
 }  // namespace attnbench

@@ -1,15 +1,10 @@
 #include "exec/problem.hpp"
 
+#include "core/splitmix.hpp"
+
 namespace attnbench {
 
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 void fill_uniform(std::vector<float>& values, std::size_t count, std::uint64_t stream) {
   values.resize(count);
@@ -17,7 +12,7 @@ void fill_uniform(std::vector<float>& values, std::size_t count, std::uint64_t s
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < n; ++i) {
     const std::uint64_t bits = splitmix64(stream ^ splitmix64(static_cast<std::uint64_t>(i)));
-    values[static_cast<std::size_t>(i)] = static_cast<float>(bits >> 40) * 0x1p-23f - 1.0f;
+    values[static_cast<std::size_t>(i)] = uniform_from_bits(bits);
   }
 }
 

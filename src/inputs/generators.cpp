@@ -5,6 +5,8 @@
 #include <functional>
 #include <stdexcept>
 
+#include "core/splitmix.hpp"
+
 namespace attnbench {
 
 namespace {
@@ -27,21 +29,12 @@ ParamSpec int_param(std::string name, Index value, std::string help, Index min =
                    .max = Index{1} << 30};
 }
 
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 // A hash of the seed and a few coordinates: the generators' only source of randomness.
 std::uint64_t hash(std::uint64_t seed, std::initializer_list<std::uint64_t> coordinates) {
-  std::uint64_t h = mix(seed);
-  for (std::uint64_t c : coordinates) h = mix(h ^ c);
+  std::uint64_t h = splitmix64(seed);
+  for (std::uint64_t c : coordinates) h = splitmix64(h ^ c);
   return h;
 }
-
-float uniform(std::uint64_t bits) { return static_cast<float>(bits >> 40) * 0x1p-23f - 1.0f; }
 
 enum Tensor : std::uint64_t { kQ = 1, kK, kV, kDirection, kNeedle, kPick };
 
@@ -52,7 +45,7 @@ std::vector<double> direction(std::uint64_t seed, Index b, Index head, Index whi
   for (Index c = 0; c < d; ++c) {
     const auto coords = {std::uint64_t{kDirection}, std::uint64_t(b), std::uint64_t(head),
                          std::uint64_t(which), std::uint64_t(c)};
-    u[static_cast<std::size_t>(c)] = uniform(hash(seed, coords));
+    u[static_cast<std::size_t>(c)] = uniform_from_bits(hash(seed, coords));
     norm += u[static_cast<std::size_t>(c)] * u[static_cast<std::size_t>(c)];
   }
   for (double& x : u) x /= std::sqrt(norm);
@@ -75,7 +68,7 @@ std::vector<float> tensor(std::uint64_t seed, Tensor which, Index batch, Index h
     for (Index c = 0; c < d; ++c) {
       const auto coords = {std::uint64_t{which}, std::uint64_t(b), std::uint64_t(h),
                            std::uint64_t(position), std::uint64_t(c)};
-      row[c] = uniform(hash(seed, coords));
+      row[c] = uniform_from_bits(hash(seed, coords));
     }
     if (add) add(b, h, position, row);
   }

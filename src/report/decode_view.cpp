@@ -15,7 +15,10 @@ const char* const kDecodeCaption =
     "bandwidth (! above 1: the cache is served from the CPU caches). dense exec: the dense "
     "executor (every key kept, each query head reads its own). full cache: dense causal decoding "
     "on the sparse executor at the same cache size. recompute: re-encoding the last W tokens "
-    "each step (decode_policy recompute), W the pattern's largest cache.";
+    "each step (decode_policy recompute), W the pattern's largest cache. Landmark inference "
+    "keeps every key (any later step may retrieve any block), so its cache grows with kv_len as "
+    "dense causal decoding's does; a step reads only its chosen blocks, its chunk and the "
+    "landmark keys it scores.";
 
 namespace {
 

@@ -7,7 +7,6 @@
 
 #include "core/cache_policy.hpp"
 #include "core/composite.hpp"
-#include "core/content_pattern.hpp"
 #include "core/errors.hpp"
 #include "core/layout_bound.hpp"
 #include "exec/decode.hpp"
@@ -39,25 +38,6 @@ void skip_all(std::span<CaseRecord> records, const std::string& why) {
   }
 }
 
-// A content-dependent pattern that declares a policy decides from the generated Q and K of the
-// whole final sequence (batch item 0): that, unlike the cache, is of the final length.
-void prepare_content(Pattern& pattern, const DecodeShape& s, Index d, std::uint64_t seed) {
-  auto* content = dynamic_cast<ContentPattern*>(&pattern);
-  if (content == nullptr || composition_parts(pattern)) return;
-  const Index n = s.final_length();
-  std::vector<float> q(static_cast<std::size_t>(s.heads * n * d));
-  std::vector<float> k(static_cast<std::size_t>(s.kv_heads * n * d));
-  for (Index h = 0; h < s.heads; ++h) {
-    for (Index p = 0; p < n; ++p)
-      decode_row(seed, DecodeTensor::kQ, 0, h, p, d, &q[(h * n + p) * d]);
-  }
-  for (Index g = 0; g < s.kv_heads; ++g) {
-    for (Index p = 0; p < n; ++p)
-      decode_row(seed, DecodeTensor::kK, 0, g, p, d, &k[(g * n + p) * d]);
-  }
-  content->prepare(ContentInputs{q.data(), k.data(), s.heads, s.kv_heads, n, n, d});
-}
-
 // The cell's pattern and plan, or why it cannot decode.
 std::optional<std::string> plan_cell(const Case& c, DecodeCell& cell) {
   const DecodeShape& s = cell.shape;
@@ -68,7 +48,7 @@ std::optional<std::string> plan_cell(const Case& c, DecodeCell& cell) {
     return fmt::format("the pattern cannot decode to length {}: {}", n, e.what());
   }
   if (auto why = decode_skip_reason(c.pattern, *cell.pattern)) return why;
-  prepare_content(*cell.pattern, s, c.key.head_dim, c.measurement.seed);
+  prepare_decode_pattern(*cell.pattern, s, c.key.head_dim, c.measurement.seed);
   cell.plan = plan_decode(*cell.pattern, s);
   if (c.key.decode_policy == DecodePolicy::kRecompute) {
     const Index window = cell.plan.capacity;
@@ -93,25 +73,38 @@ std::int64_t entry_bytes(const CaseKey& k, std::int64_t entries) {
   return entries * 2 * k.head_dim * k.batch * static_cast<std::int64_t>(element_bytes(k.dtype));
 }
 
+// Block retrieval's other work: each query row scores every candidate block's key (2 d flops).
+void set_scoring_flops(CaseRecord& r, const DecodePlan& plan) {
+  const DecodeShape& s = plan.shape;
+  std::int64_t candidates = 0;
+  for (Index p = s.initial; p < s.final_length(); ++p) candidates += plan.retrieval->candidates(p);
+  r.side_flops["landmark_scoring"] = candidates * s.heads * 2 * r.key.head_dim * r.key.batch;
+}
+
 void fill_plan_figures(CaseRecord& r, const DecodePlan& plan) {
   const CaseKey& k = r.key;
   const DecodeShape& s = plan.shape;
   const std::int64_t per_pair = 4 * k.head_dim * k.batch;
-  std::int64_t distinct = 0, pairs = 0, scored = 0, every = 0;
+  std::int64_t distinct = 0, pairs = 0, scored = 0, every = 0, landmarks = 0;
   for (Index step = 0; step < s.steps; ++step) {
     const DecodeStep& p = plan.steps[static_cast<std::size_t>(step)];
-    distinct += p.distinct_keys, pairs += p.allowed_pairs;
+    distinct += p.distinct_keys, pairs += p.allowed_pairs, landmarks += p.scored_keys;
     every += s.step_end(step) * s.heads * s.tokens;
-    for (Index g = 0; g < s.kv_heads; ++g)
+    // Block retrieval scores the union of its rows' keys; otherwise the cache is scored.
+    for (Index g = 0; !plan.retrieval && g < s.kv_heads; ++g)
       scored += count_keys(p.keep_of(g)) * s.group() * s.tokens;
+    if (plan.retrieval) scored += p.distinct_keys * s.group() * s.tokens;
   }
+  if (plan.retrieval) set_scoring_flops(r, plan);
   r.flops.useful = per_pair * pairs;
   r.flops.dense = per_pair * every;
   r.flops.executed = k.executor == ExecutorKind::kDense ? r.flops.dense : per_pair * scored;
   DecodeFigures d{.steps = s.steps, .tokens_per_step = s.tokens};
   const std::int64_t q_and_o = 2 * k.batch * s.heads * s.tokens * k.head_dim *
                                static_cast<std::int64_t>(element_bytes(k.dtype));
-  d.bytes_read_per_step = entry_bytes(k, distinct) / s.steps + q_and_o;
+  // Block retrieval also reads the scored keys (K only) of the blocks it does not attend.
+  d.bytes_read_per_step =
+      (entry_bytes(k, distinct) + entry_bytes(k, landmarks) / 2) / s.steps + q_and_o;
   r.decode = d;
 }
 
@@ -218,19 +211,22 @@ void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> r
   cell.inputs = std::make_unique<DecodeInputs>(cell.shape, first.key.batch, first.key.head_dim,
                                                first.measurement.seed);
   const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
-  const auto shared = static_cast<std::int64_t>(
-      cell.inputs->bytes() + 4 * output_floats(cell.shape, first.key.batch, first.key.head_dim));
+  const auto inputs = static_cast<std::int64_t>(cell.inputs->bytes());
+  const auto out_bytes =
+      static_cast<std::int64_t>(4 * output_floats(cell.shape, first.key.batch, first.key.head_dim));
   std::vector<CaseRecord*> active;
   std::vector<const Case*> active_cases;
+  std::int64_t together = inputs;  // every executor timed at once, each with its own output
   for (std::size_t i = 0; i < cases.size(); ++i) {
     CaseRecord& r = records[i];
     const CaseKey& k = cases[i]->key;
     fill_plan_figures(r, cell.plan);
     r.baseline_reason =
         "pass decode has no full-attention baseline; the decode view sets dense decoding beside it";
-    r.memory.analytic_bytes =
-        shared + static_cast<std::int64_t>(
-                     decode_bytes(k.executor, k.decode_policy, cell.plan, k.batch, k.head_dim));
+    const std::int64_t own =
+        out_bytes + static_cast<std::int64_t>(
+                        decode_bytes(k.executor, k.decode_policy, cell.plan, k.batch, k.head_dim));
+    r.memory.analytic_bytes = inputs + own;
     if (r.memory.analytic_bytes > limit) {
       r.status = CaseStatus::kSkipped;
       r.message = fmt::format("memory guard: analytic memory {} exceeds the limit {}",
@@ -241,9 +237,15 @@ void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> r
     if (r.status != CaseStatus::kFailed) {
       active.push_back(&r);
       active_cases.push_back(cases[i]);
+      together += own;
     }
   }
-  if (options.perf && !active.empty()) time_decoders(active, active_cases, cell, options);
+  if (!options.perf || active.empty()) return;
+  // As in forward cells: every executor alive at once must fit, otherwise each is timed alone.
+  if (together <= limit) return time_decoders(active, active_cases, cell, options);
+  for (std::size_t i = 0; i < active.size(); ++i) {
+    time_decoders(std::span(&active[i], 1), std::span(&active_cases[i], 1), cell, options);
+  }
 }
 
 }  // namespace attnbench

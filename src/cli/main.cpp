@@ -110,6 +110,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
   if (app.got_subcommand("inputs")) return inputs_command(a.json);
+  if (app.got_subcommand("config")) return config_command(a.json);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
@@ -167,6 +168,10 @@ int main(int argc, char** argv) {
       ->add_flag("--json", args.json, "as JSON");
   app.add_subcommand("inputs", "list the input generators a config's inputs: may name")
       ->add_flag("--json", args.json, "as JSON");
+  bool a_explain = false;  // required: the one thing `config` does for now
+  CLI::App* config = app.add_subcommand("config", "the config file's keys");
+  config->add_flag("--explain", a_explain, "every key: path, type, default, meaning")->required();
+  config->add_flag("--json", args.json, "as JSON: [{key, type, default, meaning, values?}]");
   app.add_subcommand("conformance",
                      "the test suite's generic checks on patterns (default: the --plugin ones)")
       ->add_option("patterns", args.conformance_patterns, "registered pattern names");

@@ -8,6 +8,7 @@
 
 #include "config/decode_cases.hpp"
 #include "config/labels.hpp"
+#include "config/schema.hpp"
 #include "core/composite.hpp"
 #include "core/errors.hpp"
 #include "core/registry.hpp"
@@ -15,12 +16,6 @@
 namespace attnbench {
 
 namespace {
-
-std::vector<std::string> entry_keys() {
-  std::vector<std::string> keys = {"name", "label", "params", "sweep", "of", "baseline"};
-  keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
-  return keys;
-}
 
 // patterns.N.replay for patterns.N.params.replay, patterns.N.sweep.replay.I, ...
 std::string replay_role(const std::string& key) {
@@ -116,9 +111,7 @@ PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, cons
   PatternSpec spec{.name = name};
   for (std::size_t i = 0; i < of.size(); ++i) {
     const std::string part_key = join_key(of_key, std::to_string(i));
-    src.check_keys(of[i], part_key,
-                   name == "per_head" ? std::vector<std::string>{"name", "params", "heads"}
-                                      : std::vector<std::string>{"name", "params"});
+    src.check_keys(of[i], part_key, schema_keys("patterns[].of[]", {"name=" + name}));
     if (!of[i]["name"]) src.fail(of[i], part_key, "a part needs a name");
     PatternEntry part{.node = of[i], .key = part_key};
     const std::string part_name = src.read_string(of[i]["name"], join_key(part_key, "name"));
@@ -138,7 +131,7 @@ PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, cons
 
 PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std::string& key,
                         const Axes& experiment_axes) {
-  src.check_keys(node, key, entry_keys());
+  src.check_keys(node, key, schema_keys("patterns[]"));
   if (!node["name"]) src.fail(node, key, "a pattern needs a name");
   PatternEntry entry{.axes = read_axes(src, node, key, experiment_axes), .node = node, .key = key};
   if (node["baseline"])

@@ -111,8 +111,8 @@ std::string default_of(const std::string& path) {
 
 // What --explain calls the default is what a config that leaves the key out gets.
 TEST(ConfigSchema, PrintedDefaultsAreTheLoadersDefaults) {
-  const Experiment e = load_experiment_text(
-      "name: t\nseq_len: 64\npatterns:\n  - name: dense\n", "t.yaml", {});
+  const Experiment e =
+      load_experiment_text("name: t\nseq_len: 64\npatterns:\n  - name: dense\n", "t.yaml", {});
   ASSERT_EQ(e.cases.size(), 1u);
   const Case& c = e.cases.front();
   const Measurement& m = c.measurement;

@@ -21,12 +21,12 @@ std::string condition_text(const ConfigKey& key) {
 void print_json() {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const ConfigKey& key : config_schema()) {
-    nlohmann::ordered_json row{{"key", key.path},
-                               {"type", key.type},
-                               {"default", key.default_value.empty()
-                                               ? nlohmann::ordered_json()
-                                               : nlohmann::ordered_json(key.default_value)},
-                               {"meaning", condition_text(key) + key.meaning}};
+    nlohmann::ordered_json row{
+        {"key", key.path},
+        {"type", key.type},
+        {"default", key.default_value.empty() ? nlohmann::ordered_json()
+                                              : nlohmann::ordered_json(key.default_value)},
+        {"meaning", condition_text(key) + key.meaning}};
     if (!key.values.empty()) row["values"] = key.values;
     if (!key.when.empty()) row["when"] = key.when;
     list.push_back(std::move(row));

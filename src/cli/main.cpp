@@ -25,7 +25,8 @@ void add_run(CLI::App& app, RunArgs& args) {
   run->add_option("--out", args.sweep.out_dir,
                   "results folder (default results/<experiment>/<UTC time>)");
   run->add_option("--mode", args.mode,
-                  "list: print case ids; check: compare with the reference (status passed); "
+                  "list: each case's predicted memory, cost and memory-guard verdict, nothing run; "
+                  "check: compare with the reference (status passed); "
                   "perf: time without checking (status executed); all: check, then time; "
                   "quality: recall and output error against full attention, one reference record "
                   "per cell, nothing timed")
@@ -38,7 +39,8 @@ void add_run(CLI::App& app, RunArgs& args) {
       "the task's share by default");
   run->add_option("--resume", args.sweep.resume,
                   "finish an interrupted run: skip the cases its results.jsonl holds");
-  run->add_flag("--ids", args.sweep.show_ids, "progress lines name cases by id, not by label");
+  run->add_flag("--ids", args.sweep.show_ids,
+                "progress lines name cases by id, not by label; --mode list prints the ids alone");
   run->add_flag("--reprobe", args.sweep.reprobe,
                 "measure the machine probes even when the cache (~/.cache/attnbench) holds them");
   run->add_option("--memory-limit", args.memory_limit,

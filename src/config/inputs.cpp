@@ -175,7 +175,7 @@ void attach_input_sets(const YamlSource& src, const YAML::Node& node,
     for (std::size_t i = 0; i < sets.size(); ++i) {
       if (sets[i]->name != c.key.inputs) continue;
       c.measurement.inputs = sets[i];
-      if (sets[i]->from_files()) {
+      if (sets[i]->from_files() && c.skip_reason.empty()) {
         const auto [entry, key] = set_node(node, i);
         check_shapes(src, entry, key, *sets[i], c);
       }

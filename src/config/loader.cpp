@@ -162,12 +162,14 @@ YAML::Node parse_document(const std::string& text, const YamlSource& src) {
 
 Experiment load_experiment_text(const std::string& text, const std::string& source,
                                 const std::vector<Override>& overrides, std::size_t max_cases) {
-  const YamlSource src(source, overrides);
-  YAML::Node root = parse_document(text, src);
-  src.check_bounds(root);
-  src.require_map(root, "");
-  src.check_duplicates(root, "");
-  for (const Override& o : overrides) apply_override(root, o, src);
+  const YamlSource parsed(source, overrides);
+  YAML::Node root = parse_document(text, parsed);
+  parsed.check_bounds(root);
+  parsed.require_map(root, "");
+  parsed.check_duplicates(root, "");
+  std::vector<Override> resolved;  // labels in paths replaced by indices, for locating errors
+  for (const Override& o : overrides) resolved.push_back(apply_override(root, o, parsed));
+  const YamlSource src(source, resolved);
   if (!overrides.empty()) src.check_bounds(root);
   src.check_keys(root, "", schema_keys(""));
 

@@ -76,7 +76,9 @@ std::vector<ConfigKey> measurement_keys() {
        "a case is noisy above this coefficient of variation"},
       {"noisy_foreign", "number", fmt::format("{:g}", m.noisy_foreign),
        "... or when other processes took this share of the cores during its rounds"},
-      {"baseline", "name", m.baseline ? "full" : "none",
+      {"baseline",
+       "name",
+       m.baseline ? "full" : "none",
        "full: measure full attention beside every timed case (speedup_vs_full); none: do not",
        {"full", "none"}},
       {"baseline_max_s", "number", fmt::format("{:g}", m.baseline_max_s),
@@ -110,7 +112,11 @@ std::vector<ConfigKey> entry_keys_declared() {
       {"patterns[].of", "list", "", "the parts of union, intersection or per_head"},
       {"patterns[].of[].name", "name", "", "a registered pattern"},
       {"patterns[].of[].params", "map", "the pattern's", "the part's parameters"},
-      {"patterns[].of[].heads", "int", "", "the heads this part covers (required)", {},
+      {"patterns[].of[].heads",
+       "int",
+       "",
+       "the heads this part covers (required)",
+       {},
        "name=per_head"},
       {"patterns[].baseline", "name", "top level", "this entry's own baseline", {"full", "none"}},
   };
@@ -133,8 +139,12 @@ std::vector<ConfigKey> input_keys() {
   };
   for (const GeneratorInfo& g : input_generators()) {
     for (const ParamSpec& p : g.params) {
-      keys.push_back({"inputs[]." + p.name, type_name(p.type), format_value(p.default_value),
-                      p.help, {}, "generator=" + g.name});
+      keys.push_back({"inputs[]." + p.name,
+                      type_name(p.type),
+                      format_value(p.default_value),
+                      p.help,
+                      {},
+                      "generator=" + g.name});
     }
   }
   return keys;

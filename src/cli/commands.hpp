@@ -55,6 +55,8 @@ int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
 // Every input generator, its construction and parameters.
 int inputs_command(bool json);
+// Every config key: path, type, default, meaning (config/schema.hpp), as text or JSON.
+int config_command(bool json);
 int density_command(const std::string& config, const std::vector<std::string>& sets);
 struct CompareArgs {
   std::string run_a, run_b;

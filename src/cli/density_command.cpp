@@ -22,7 +22,7 @@ int density_command(const std::string& config, const std::vector<std::string>& s
   int problems = 0;
   const std::int64_t budget = available_memory_bytes();
   for (const Case& c : experiment.cases) {
-    if (!seen.insert(mask_key(c.key)).second) continue;
+    if (!c.skip_reason.empty() || !seen.insert(mask_key(c.key)).second) continue;
     CaseRecord r;
     try {
       r = mask_record(c, budget);

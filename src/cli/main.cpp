@@ -25,7 +25,8 @@ void add_run(CLI::App& app, RunArgs& args) {
   run->add_option("--out", args.sweep.out_dir,
                   "results folder (default results/<experiment>/<UTC time>)");
   run->add_option("--mode", args.mode,
-                  "list: print case ids; check: compare with the reference (status passed); "
+                  "list: each case's predicted memory, cost and memory-guard verdict, nothing run; "
+                  "check: compare with the reference (status passed); "
                   "perf: time without checking (status executed); all: check, then time; "
                   "quality: recall and output error against full attention, one reference record "
                   "per cell, nothing timed")
@@ -38,7 +39,8 @@ void add_run(CLI::App& app, RunArgs& args) {
       "the task's share by default");
   run->add_option("--resume", args.sweep.resume,
                   "finish an interrupted run: skip the cases its results.jsonl holds");
-  run->add_flag("--ids", args.sweep.show_ids, "progress lines name cases by id, not by label");
+  run->add_flag("--ids", args.sweep.show_ids,
+                "progress lines name cases by id, not by label; --mode list prints the ids alone");
   run->add_flag("--reprobe", args.sweep.reprobe,
                 "measure the machine probes even when the cache (~/.cache/attnbench) holds them");
   run->add_option("--memory-limit", args.memory_limit,
@@ -110,6 +112,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
   if (app.got_subcommand("inputs")) return inputs_command(a.json);
+  if (app.got_subcommand("config")) return config_command(a.json);
   if (app.got_subcommand("gallery"))
     return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
   return patterns_command(a.json);
@@ -167,6 +170,10 @@ int main(int argc, char** argv) {
       ->add_flag("--json", args.json, "as JSON");
   app.add_subcommand("inputs", "list the input generators a config's inputs: may name")
       ->add_flag("--json", args.json, "as JSON");
+  bool a_explain = false;  // required: the one thing `config` does for now
+  CLI::App* config = app.add_subcommand("config", "the config file's keys");
+  config->add_flag("--explain", a_explain, "every key: path, type, default, meaning")->required();
+  config->add_flag("--json", args.json, "as JSON: [{key, type, default, meaning, values?}]");
   app.add_subcommand("conformance",
                      "the test suite's generic checks on patterns (default: the --plugin ones)")
       ->add_option("patterns", args.conformance_patterns, "registered pattern names");

@@ -4,11 +4,12 @@
 
 #include <algorithm>
 
+#include "config/schema.hpp"
+
 namespace attnbench {
 
 namespace {
 
-const std::vector<std::string> kShapeKeys = {"batch", "heads", "kv_heads", "head_dim"};
 constexpr Index kMaxLength = Index{1} << 30;
 
 void read_axis(const YamlSource& src, const YAML::Node& map, const std::string& name,
@@ -63,19 +64,12 @@ void check_gradient_dtype(const YamlSource& src, const YAML::Node& map, const st
 
 }  // namespace
 
-const std::vector<std::string>& axis_keys() {
-  static const std::vector<std::string> keys = {"shape",    "seq_len",      "kv_len",   "block_q",
-                                                "block_kv", "threads",      "executor", "dtype",
-                                                "pass",     "decode_policy"};
-  return keys;
-}
-
 Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
                const Axes& defaults) {
   Axes axes = defaults;
   if (const YAML::Node shape = map["shape"]) {
     const std::string key = join_key(prefix, "shape");
-    src.check_keys(shape, key, kShapeKeys);
+    src.check_keys(shape, key, schema_keys("shape"));
     read_axis(src, shape, "batch", join_key(key, "batch"), 1, 4096, axes.batch);
     read_axis(src, shape, "heads", join_key(key, "heads"), 1, 4096, axes.heads);
     read_axis(src, shape, "kv_heads", join_key(key, "kv_heads"), 1, 4096, axes.kv_heads);

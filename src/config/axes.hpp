@@ -23,9 +23,6 @@ struct Axes {
   YAML::Node kv_heads_node;  // where kv_heads was given, for the heads-multiple check
 };
 
-// The axis keys a map may hold (besides its other keys).
-const std::vector<std::string>& axis_keys();
-
 // Reads the axes present in `map` (keys under `prefix`), the others taken from `defaults`.
 Axes read_axes(const YamlSource& src, const YAML::Node& map, const std::string& prefix,
                const Axes& defaults);

@@ -8,6 +8,7 @@
 
 #include "config/decode_cases.hpp"
 #include "config/labels.hpp"
+#include "config/schema.hpp"
 #include "core/composite.hpp"
 #include "core/errors.hpp"
 #include "core/registry.hpp"
@@ -15,12 +16,6 @@
 namespace attnbench {
 
 namespace {
-
-std::vector<std::string> entry_keys() {
-  std::vector<std::string> keys = {"name", "label", "params", "sweep", "of", "baseline"};
-  keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
-  return keys;
-}
 
 // patterns.N.replay for patterns.N.params.replay, patterns.N.sweep.replay.I, ...
 std::string replay_role(const std::string& key) {
@@ -116,9 +111,7 @@ PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, cons
   PatternSpec spec{.name = name};
   for (std::size_t i = 0; i < of.size(); ++i) {
     const std::string part_key = join_key(of_key, std::to_string(i));
-    src.check_keys(of[i], part_key,
-                   name == "per_head" ? std::vector<std::string>{"name", "params", "heads"}
-                                      : std::vector<std::string>{"name", "params"});
+    src.check_keys(of[i], part_key, schema_keys("patterns[].of[]", {"name=" + name}));
     if (!of[i]["name"]) src.fail(of[i], part_key, "a part needs a name");
     PatternEntry part{.node = of[i], .key = part_key};
     const std::string part_name = src.read_string(of[i]["name"], join_key(part_key, "name"));
@@ -138,7 +131,7 @@ PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, cons
 
 PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std::string& key,
                         const Axes& experiment_axes) {
-  src.check_keys(node, key, entry_keys());
+  src.check_keys(node, key, schema_keys("patterns[]"));
   if (!node["name"]) src.fail(node, key, "a pattern needs a name");
   PatternEntry entry{.axes = read_axes(src, node, key, experiment_axes), .node = node, .key = key};
   if (node["baseline"])
@@ -245,18 +238,22 @@ bool overflows(std::initializer_list<Index> factors) {
 
 // A decode case runs its pattern at absolute positions up to the final length; a pattern that
 // changes the executed lengths is recorded skipped at run time, not instantiated here.
-void validate_decode_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
+std::optional<ParamError> validate_decode_case(const YamlSource& src, const PatternEntry& entry,
+                                               Case& c) {
   prepare_decode_case(src, entry, c);
   const Index final_length = c.kv_len + c.measurement.decode_steps * c.q_len;
-  if (!entry.composite && entry.info->lengths) return;
+  if (!entry.composite && entry.info->lengths) return std::nullopt;
   try {
     instantiate(c.pattern, final_length, final_length, c.heads());
   } catch (const ParamError& e) {
-    fail_param(src, entry, e);
+    return e;
   }
+  return std::nullopt;
 }
 
-void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
+// Errors of the config throw; a ParamError, returned, says the pattern cannot take this point
+// (a window longer than the sequence): the caller decides whether that is an error.
+std::optional<ParamError> validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
   check_decode_policy(src, entry, c);
   if (c.key.pass == Pass::kDecode) return validate_decode_case(src, entry, c);
   // Patterns that derive their executed lengths from seq_len alone (longt5, etc, funnel,
@@ -271,7 +268,8 @@ void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
   try {
     std::tie(c.q_len, c.kv_len) = executed_lengths(c.pattern, c.key.seq_len, c.key.seq_kv_len);
   } catch (const ParamError& e) {
-    fail_param(src, entry, e);
+    std::tie(c.q_len, c.kv_len) = std::pair(c.key.seq_len, c.key.seq_kv_len);
+    return e;
   }
   if (overflows({4, c.key.head_dim, c.key.batch, c.key.heads, c.q_len, c.kv_len})) {
     src.fail(entry.node, entry.key,
@@ -281,8 +279,27 @@ void validate_case(const YamlSource& src, const PatternEntry& entry, Case& c) {
   try {
     instantiate(c.pattern, c.q_len, c.kv_len, c.heads());
   } catch (const ParamError& e) {
-    fail_param(src, entry, e);
+    return e;
   }
+  return std::nullopt;
+}
+
+// The points an entry expands to: its parameter combinations times its axes' product.
+std::size_t entry_points(const PatternEntry& entry, std::size_t axis_points) {
+  std::size_t combinations = 1;
+  if (!entry.composite) {
+    for (const auto& sweep : entry.sweeps) combinations *= sweep.second.size();
+  }
+  return combinations * axis_points;
+}
+
+// What a skipped point's record says: the key the refused value came from, and why.
+std::string skip_reason(const PatternEntry& entry, const ParamError& e) {
+  const auto it = entry.origin.find(e.param());
+  const std::string key = entry.composite            ? join_key(entry.key, "of")
+                          : it == entry.origin.end() ? join_key(entry.key, e.param())
+                                                     : it->second.second;
+  return fmt::format("the pattern cannot take this point of the sweep ({}): {}", key, e.what());
 }
 
 }  // namespace
@@ -366,6 +383,8 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
   for (const PatternEntry& entry : entries) {
     std::set<std::string> swept;
     for (const auto& sweep : entry.sweeps) swept.insert(sweep.first);
+    const std::size_t points = entry_points(entry, axis_product(entry.axes).size());
+    std::size_t refused = 0;
     for (const PatternSpec& spec : pattern_specs(entry)) {
       Case base;
       base.pattern = spec;
@@ -381,7 +400,18 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
                    fmt::format("heads ({}) must be a multiple of kv_heads ({})", point.heads,
                                point.kv_heads));
         }
-        validate_case(src, entry, c);
+        // A sweep bends around a point its pattern cannot take (a skipped case); an entry of
+        // one point, or a sweep none of whose points fit, is a mistake in the config.
+        if (const std::optional<ParamError> e = validate_case(src, entry, c)) {
+          if (points == 1) fail_param(src, entry, *e);
+          if (++refused == points) {
+            fail_param(src, entry,
+                       ParamError(e->param(), fmt::format("none of the entry's {} points fits "
+                                                          "the pattern (the last: {})",
+                                                          points, e->what())));
+          }
+          c.skip_reason = skip_reason(entry, *e);
+        }
         if (!ids.insert(c.id()).second) {
           src.fail(entry.node, entry.key,
                    fmt::format("case {} appears twice in this experiment", c.id()));

@@ -5,14 +5,13 @@
 #include <filesystem>
 #include <set>
 
+#include "config/schema.hpp"
 #include "core/npy_read.hpp"
 #include "inputs/generators.hpp"
 
 namespace attnbench {
 
 namespace {
-
-const std::vector<std::string> kSetKeys = {"name", "generator", "seed", "q", "k", "v"};
 
 // The node of set `index`: the map itself, or the list's entry, and its key.
 std::pair<YAML::Node, std::string> set_node(const YAML::Node& node, std::size_t index) {
@@ -88,12 +87,8 @@ void read_generator(const YamlSource& src, const YAML::Node& node, const std::st
   if (node["generator"])
     set.generator = src.read_choice(node["generator"], join_key(key, "generator"), names);
   const GeneratorInfo& info = *find_generator(set.generator);
-  std::vector<std::string> keys = {"name", "generator", "seed"};
-  for (const ParamSpec& p : info.params) {
-    keys.push_back(p.name);
-    set.params.set(p.name, p.default_value);
-  }
-  src.check_keys(node, key, keys);
+  for (const ParamSpec& p : info.params) set.params.set(p.name, p.default_value);
+  src.check_keys(node, key, schema_keys("inputs[]", {"generator=" + set.generator}));
   for (const ParamSpec& p : info.params) {
     if (!node[p.name]) continue;
     const std::string param_key = join_key(key, p.name);
@@ -116,7 +111,7 @@ InputSet read_set(const YamlSource& src, const YAML::Node& node, const std::stri
   InputSet set;
   set.seed = seed;
   if (node["q"] || node["k"] || node["v"]) {
-    src.check_keys(node, key, kSetKeys);
+    src.check_keys(node, key, schema_keys("inputs[]"));
     read_files(src, node, key, set);
   } else {
     read_generator(src, node, key, set);
@@ -180,7 +175,7 @@ void attach_input_sets(const YamlSource& src, const YAML::Node& node,
     for (std::size_t i = 0; i < sets.size(); ++i) {
       if (sets[i]->name != c.key.inputs) continue;
       c.measurement.inputs = sets[i];
-      if (sets[i]->from_files()) {
+      if (sets[i]->from_files() && c.skip_reason.empty()) {
         const auto [entry, key] = set_node(node, i);
         check_shapes(src, entry, key, *sets[i], c);
       }

@@ -11,6 +11,7 @@
 #include "config/expand.hpp"
 #include "config/experiment.hpp"
 #include "config/inputs.hpp"
+#include "config/schema.hpp"
 #include "core/file_digest.hpp"
 #include "core/npy_read.hpp"
 #include "core/plugin_loader.hpp"
@@ -20,16 +21,6 @@ namespace attnbench {
 namespace {
 
 constexpr Index kMaxLength = Index{1} << 30;
-
-std::vector<std::string> top_keys() {
-  std::vector<std::string> keys = {
-      "name",         "repetitions",   "min_time_ms", "max_repetitions", "warmup",
-      "noisy_cv",     "noisy_foreign", "baseline",    "baseline_max_s",  "seed",
-      "tolerance",    "check_rows",    "plugins",     "patterns",        "inputs",
-      "decode_steps", "quality"};
-  keys.insert(keys.end(), axis_keys().begin(), axis_keys().end());
-  return keys;
-}
 
 std::string fnv1a_hex(const std::string& text) {
   std::uint64_t hash = 14695981039346656037ull;
@@ -171,14 +162,16 @@ YAML::Node parse_document(const std::string& text, const YamlSource& src) {
 
 Experiment load_experiment_text(const std::string& text, const std::string& source,
                                 const std::vector<Override>& overrides, std::size_t max_cases) {
-  const YamlSource src(source, overrides);
-  YAML::Node root = parse_document(text, src);
-  src.check_bounds(root);
-  src.require_map(root, "");
-  src.check_duplicates(root, "");
-  for (const Override& o : overrides) apply_override(root, o, src);
+  const YamlSource parsed(source, overrides);
+  YAML::Node root = parse_document(text, parsed);
+  parsed.check_bounds(root);
+  parsed.require_map(root, "");
+  parsed.check_duplicates(root, "");
+  std::vector<Override> resolved;  // labels in paths replaced by indices, for locating errors
+  for (const Override& o : overrides) resolved.push_back(apply_override(root, o, parsed));
+  const YamlSource src(source, resolved);
   if (!overrides.empty()) src.check_bounds(root);
-  src.check_keys(root, "", top_keys());
+  src.check_keys(root, "", schema_keys(""));
 
   Experiment experiment;
   experiment.config_path = source;

@@ -16,7 +16,8 @@ std::string join_key(const std::string& parent, const std::string& child) {
 SourceLocation YamlSource::locate(const YAML::Node& node, const std::string& key) const {
   for (const Override& o : overrides_) {
     if (key == o.path || key.rfind(o.path + ".", 0) == 0) {
-      return SourceLocation{fmt::format("--set {}={}", o.path, o.text), 0, 0};
+      return SourceLocation{
+          fmt::format("--set {}={}", o.as_typed.empty() ? o.path : o.as_typed, o.text), 0, 0};
     }
   }
   if (!node.IsDefined() || node.Mark().is_null()) return SourceLocation{file_, 0, 0};

@@ -15,6 +15,9 @@ namespace attnbench {
 struct Override {
   std::string path;  // dotted key, e.g. shape.heads or patterns.0.params.radius
   std::string text;  // the YAML value as typed
+  // The path as typed when it named a list element by its label (patterns.<label>.params.x):
+  // errors show it, while `path` holds the indices the loader's keys use.
+  std::string as_typed;
 };
 
 inline constexpr std::size_t kMaxYamlNodes = 1'000'000;

@@ -60,6 +60,9 @@ struct Case {
   Index kv_len = 0;
   Measurement measurement;
   std::string label;  // what tables and progress lines show (config/labels.hpp); not identity
+  // A point of a sweep its pattern cannot take (a window longer than the sequence): recorded
+  // `skipped` with this reason, nothing built or run. Empty for every runnable case.
+  std::string skip_reason;
 
   std::string id() const { return key.id(); }
   LayoutShape layout_shape() const { return {q_len, kv_len, key.block_q, key.block_kv}; }

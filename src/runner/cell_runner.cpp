@@ -223,6 +223,15 @@ void fail_open(std::vector<CaseRecord>& records, const std::string& message) {
 
 std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options) {
   ATTNBENCH_CHECK(!cases.empty());
+  if (!cases.front()->skip_reason.empty()) {  // a sweep point the pattern cannot take
+    std::vector<CaseRecord> records;
+    for (const Case* c : cases) {
+      records.push_back(describe_case(*c));
+      records.back().status = CaseStatus::kSkipped;
+      records.back().message = c->skip_reason;
+    }
+    return records;
+  }
   if (cases.front()->key.executor == ExecutorKind::kReference)  // --mode quality
     return {run_quality_case(*cases.front(), options)};
   std::vector<CaseRecord> records;

@@ -26,6 +26,7 @@ std::optional<int> to_int(const std::string& text) {
 
 // Dense work of the case at its executed lengths: the key's shape over its lengths.
 double predicted_cost(const Case& c) {
+  if (!c.skip_reason.empty()) return 0;  // recorded skipped, nothing run
   const CaseKey& k = c.key;
   return static_cast<double>(k.batch * k.heads * k.head_dim) * static_cast<double>(c.q_len) *
          static_cast<double>(c.kv_len);

@@ -18,9 +18,11 @@
 #include "exec/onednn_info.hpp"
 #include "measure/cpu_load.hpp"
 #include "measure/environment.hpp"
+#include "measure/memory.hpp"
 #include "report/case_table.hpp"
 #include "report/summary.hpp"
 #include "report/write_reports.hpp"
+#include "runner/case_list.hpp"
 #include "runner/case_runner.hpp"
 #include "runner/folder_lock.hpp"
 #include "runner/probes.hpp"
@@ -274,6 +276,11 @@ int run_sweep(const Experiment& given, const SweepOptions& options) {
   const std::optional<Shard> shard = choose_shard(options, previous);
   const std::vector<const Case*> cases = shard ? shard_cases(all, *shard) : all;
   if (options.mode == RunMode::kList) {
+    if (!options.show_ids) {
+      print_summary(
+          render_case_list(cases, options.memory_limit.value_or(available_memory_bytes())));
+      return 0;
+    }
     std::string ids;
     for (const Case* c : cases) ids += c->id() + "\n";
     print_summary(ids);

@@ -20,7 +20,7 @@ patterns:
   - {name: dense, sweep: {causal: [false, true]}}
   - {name: sliding_window, sweep: {radius: [16, 64]}}
 YAML
-expected=$("$bin" run "$work/chaos.yaml" --mode list | sort)
+expected=$("$bin" run "$work/chaos.yaml" --mode list --ids | sort)
 recorded() {  # the case ids, baselines excluded
   grep -v '"role":"baseline"' "$1/results.jsonl" 2>/dev/null |
     sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort

@@ -47,7 +47,7 @@ echo "$out" | grep -q "its default radius" || fail "mask names no default: $out"
 echo "$out" | grep -q -- "--set" && fail "mask blames --set that was not given: $out"
 "$bin" density "$configs/quick.yaml" | grep -q "| yes " || fail "density shows no agreeing closed form"
 
-id=$("$bin" run "$configs/quick.yaml" --mode list | sed -n 3p)
+id=$("$bin" run "$configs/quick.yaml" --mode list --ids | sed -n 3p)
 "$bin" run "$configs/quick.yaml" --case "$id" --mode check --out "$work/one" >"$work/one.out" 2>&1 || fail "--case rerun failed"
 [ "$(grep -c '"type":"case"' "$work/one/results.jsonl")" = 1 ] || fail "--case ran more than one case"
 "$bin" run "$configs/quick.yaml" --case "no-such-id" --out "$work/none" >/dev/null 2>&1; code=$?

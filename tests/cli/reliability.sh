@@ -30,7 +30,7 @@ t "$bin" report "$work/s3" >/dev/null 2>&1 || fail "report refuses the empty sha
 t "$bin" merge "$work/s1" "$work/s2" "$work/s3" --out "$work/merged" >"$work/merge.out" 2>&1 ||
   fail "merge refuses an empty shard: $(cat "$work/merge.out")"
 [ "$(cases_in "$work/merged/results.jsonl")" = 2 ] || fail "the merge lost a case"
-id=$(t "$bin" run "$work/two.yaml" --mode list | head -1)
+id=$(t "$bin" run "$work/two.yaml" --mode list --ids | head -1)
 t "$bin" run "$work/two.yaml" --case "$id" --shard 2/2 --out "$work/one_empty" >/dev/null 2>&1 ||
   fail "--case ID --shard 2/2 exited $?"
 
@@ -85,7 +85,7 @@ out=$(t "$bin" run "$work/huge.yaml" --mode list 2>&1); code=$?
 [ "$code" = 2 ] && echo "$out" | grep -q "1001000 cases, more than the 1000000 allowed" ||
   fail "a sweep of 1001000 cases exited $code: $(echo "$out" | tail -2)"
 start=$(date +%s)
-n=$(t "$bin" run "$work/many.yaml" --mode list --set 'patterns.0.sweep.radius=[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28]' \
+n=$(t "$bin" run "$work/many.yaml" --mode list --ids --set 'patterns.0.sweep.radius=[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28]' \
   --set 'seq_len=[64,65,66,67,68,69,70,71,72,73]' --max-cases 2000000 | wc -l)
 [ "$n" = 600000 ] || fail "listed $n cases, expected 600000"
 [ $(($(date +%s) - start)) -le $((60 * scale)) ] || fail "listing 600,000 cases took more than $((60 * scale)) s"

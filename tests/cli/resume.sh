@@ -17,7 +17,7 @@ patterns:
   - {name: dense, sweep: {causal: [false, true]}}
   - {name: sliding_window, sweep: {radius: [16, 64]}}
 YAML
-expected=$("$bin" run "$work/sweep.yaml" --mode list | sort)
+expected=$("$bin" run "$work/sweep.yaml" --mode list --ids | sort)
 # The config's cases; records run only as other cases' full-attention baselines are left out.
 # (A record's own id comes first; its baseline's id is further on the line.)
 ids() { sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' "$1/results.jsonl" 2>/dev/null; }

@@ -102,7 +102,7 @@ timeout 600 "$root/scripts/slurm/submit" "$work/smoke.yaml" --tasks 3 --out "$wo
   --attnbench "$bin" --wait >"$work/submit.log" 2>&1 || fail "the array or merge job failed: $(cat "$work/submit.log")"
 echo "array + merge jobs done after $((SECONDS - submitted)) s"
 
-expected=$("$bin" run "$work/smoke.yaml" --mode list | sort)
+expected=$("$bin" run "$work/smoke.yaml" --mode list --ids | sort)
 merged=$(grep -v '"role":"baseline"' "$work/out/merged/results.jsonl" | sed -n 's/^{"type":"case","id":"\([^"]*\)".*/\1/p' | sort)
 [ -n "$expected" ] || fail "the config lists no case"
 [ "$merged" = "$expected" ] || fail "merged cases differ from the config's:

@@ -8,7 +8,7 @@ bin=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-t() { timeout 120 "$@"; }  # a hang is a failure, not a stuck test
+t() { timeout $((120 * ${ATTNBENCH_TIME_SCALE:-1})) "$@"; }  # a hang is a failure, not a stuck test
 cases_in() { grep '"type":"case"' "$1" | grep -vc '"role":"baseline"'; }  # baselines excluded
 cd "$work" || exit 1
 

@@ -32,7 +32,6 @@ class CaseSelection {
   bool selects_all() const { return keys_.empty() && !regex_; }
   // "--case A --case B --filter 'R'", for messages and the resume command.
   std::string describe() const;
-  const SelectionArgs& args() const { return args_; }
 
  private:
   SelectionArgs args_;

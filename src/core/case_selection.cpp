@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 #include <stdexcept>
 
 #include "core/errors.hpp"
@@ -19,6 +20,10 @@ std::string shell_quoted(const std::string& text) {
 
 }  // namespace
 
+struct CaseSelection::Compiled {
+  std::regex regex;
+};
+
 CaseSelection::CaseSelection(const SelectionArgs& args) : args_(args) {
   for (const std::string& id : args.case_ids) {
     try {
@@ -29,7 +34,8 @@ CaseSelection::CaseSelection(const SelectionArgs& args) : args_(args) {
   }
   if (!args.filter) return;
   try {
-    regex_.emplace(*args.filter, std::regex::ECMAScript);
+    regex_ = std::make_shared<const Compiled>(
+        Compiled{std::regex(*args.filter, std::regex::ECMAScript)});
   } catch (const std::regex_error& e) {
     throw InputError(
         SourceLocation{"--filter", 0, 0}, "",
@@ -41,8 +47,8 @@ bool CaseSelection::selects(const CaseKey& key, std::string_view label) const {
   if (!keys_.empty() && std::find(keys_.begin(), keys_.end(), key) == keys_.end()) return false;
   if (!regex_) return true;
   const std::string id = key.id();
-  return std::regex_search(id, *regex_) ||
-         (!label.empty() && std::regex_search(label.begin(), label.end(), *regex_));
+  return std::regex_search(id, regex_->regex) ||
+         (!label.empty() && std::regex_search(label.begin(), label.end(), regex_->regex));
 }
 
 std::string CaseSelection::describe() const {

@@ -3,8 +3,8 @@
 // records compared). One implementation, so the three commands select alike.
 #pragma once
 
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +36,10 @@ class CaseSelection {
  private:
   SelectionArgs args_;
   std::vector<CaseKey> keys_;
-  std::optional<std::regex> regex_;
+  // The compiled --filter, kept out of this header: std::regex is compiled in
+  // case_selection.cpp alone (see src/core/CMakeLists.txt for why that matters).
+  struct Compiled;
+  std::shared_ptr<const Compiled> regex_;
 };
 
 }  // namespace attnbench

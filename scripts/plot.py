@@ -47,9 +47,15 @@ def label(record):
     return " ".join([record["pattern"]] + shown + ([dtype] if dtype != "f32" else []))
 
 
+def run_folder(path):
+    """A run folder given as itself or as its results.jsonl (the path `attnbench run` prints)."""
+    path = Path(path)
+    return path.parent if path.name == "results.jsonl" and path.is_file() else path
+
+
 class Run:
     def __init__(self, run_dir):
-        lines = (Path(run_dir) / "results.jsonl").read_text().splitlines()
+        lines = (run_folder(run_dir) / "results.jsonl").read_text().splitlines()
         self.context = json.loads(lines[0])
         records = []
         for line in lines[1:]:
@@ -370,7 +376,7 @@ PLOTS = TIMED_PLOTS + [plot_quality]
 
 def main(argv):
     parser = argparse.ArgumentParser(description="plots of an attnbench run folder")
-    parser.add_argument("run_dir")
+    parser.add_argument("run_dir", help="the run's folder, or its results.jsonl")
     parser.add_argument("--out", help="folder for the plots (default: the run folder)")
     parser.add_argument("--probes-from", metavar="RUN_DIR",
                         help="the roofline's FMA peak and DRAM bandwidth from this run's context (a run that "
@@ -392,10 +398,10 @@ def main(argv):
             return 2
         run.probes_from = other
     if not run.cases and not run.quality:
-        print(f"scripts/plot: no timed case and no quality figures in {args.run_dir}/results.jsonl",
+        print(f"scripts/plot: no timed case and no quality figures in {run_folder(args.run_dir) / 'results.jsonl'}",
               file=sys.stderr)
         return 2
-    out = Path(args.out or args.run_dir)
+    out = Path(args.out) if args.out else run_folder(args.run_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for plot in PLOTS if run.cases else [plot_quality]:

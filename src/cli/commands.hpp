@@ -45,7 +45,8 @@ struct MaskArgs {
 
 int run_command(const RunArgs& args);
 struct ReportArgs {
-  std::string run_dir;
+  std::string run_dir;               // the run's folder, or its results.jsonl
+  SelectionArgs selection;           // --case, --filter: the records whose rows the views hold
   std::vector<std::string> formats;  // empty: all
   std::string out_dir;               // empty: the run folder
 };
@@ -59,7 +60,8 @@ int inputs_command(bool json);
 int config_command(bool json);
 int density_command(const std::string& config, const std::vector<std::string>& sets);
 struct CompareArgs {
-  std::string run_a, run_b;
+  std::string run_a, run_b;  // run folders, or their results.jsonl
+  SelectionArgs selection;   // --case, --filter: the cases compared
   double threshold = 0.05;
   double alpha = 0.05;
   std::vector<std::string> ignore;
@@ -77,6 +79,15 @@ Figure gallery_figure(const Experiment& experiment);
 // Every conformance check on `patterns` (none named: the loaded plugins' patterns, or every
 // registered pattern when no plugin is loaded); exit 1 when one fails.
 int conformance_command(const std::vector<std::string>& patterns);
+
+// `--version`: attnbench's version, the commit it was built from, oneDNN's version and ISA.
+std::string version_text();
+
+// Keeps the records `selection` selects, and every baseline record (the views read the cases'
+// own copies of their baselines, never list them); throws InputError naming `run` when no case
+// is selected.
+RunResults select_records(RunResults results, const SelectionArgs& selection,
+                          const std::string& run);
 
 // "8G", "512M", "1024K" or plain bytes.
 std::int64_t parse_size(const std::string& text, const std::string& option);

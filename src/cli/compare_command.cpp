@@ -48,7 +48,8 @@ void print_summary(const Comparison& c) {
 int compare_command(const CompareArgs& args) {
   check_args(args);
   // The comparison points into the runs: they live as long as it does.
-  const RunResults a = load_run_folder(args.run_a), b = load_run_folder(args.run_b);
+  const RunResults a = select_records(load_run_folder(args.run_a), args.selection, args.run_a);
+  const RunResults b = select_records(load_run_folder(args.run_b), args.selection, args.run_b);
   Comparison c;
   try {
     c = compare_runs(a, b, CompareOptions{args.threshold, args.alpha, args.ignore, args.show_ids});

@@ -18,6 +18,20 @@ std::string command_line(int argc, char** argv) {
   return line;
 }
 
+// --case (repeatable) and --filter, alike for run, report and compare.
+void add_selection(CLI::App* command, SelectionArgs& selection, const std::string& verb) {
+  command
+      ->add_option("--case", selection.case_ids,
+                   verb +
+                       " only the case with this id (an axis at its default may be left out); "
+                       "repeatable")
+      ->allow_extra_args(false);
+  command->add_option("--filter", selection.filter,
+                      verb +
+                          " only the cases whose id or label this regular expression "
+                          "(ECMAScript) matches somewhere; with --case, both must hold");
+}
+
 void add_run(CLI::App& app, RunArgs& args) {
   CLI::App* run = app.add_subcommand("run", "run a sweep from a YAML config");
   run->add_option("config", args.config, "the experiment's YAML file")->required();
@@ -31,14 +45,14 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "quality: recall and output error against full attention, one reference record "
                   "per cell, nothing timed")
       ->check(CLI::IsMember({"list", "check", "perf", "all", "quality"}));
-  run->add_option("--case", args.sweep.case_id,
-                  "run only the case with this id (an axis at its default may be left out)");
+  add_selection(run, args.sweep.selection, "run");
   run->add_option(
       "--shard", args.sweep.shard,
       "run share K of N (1 <= K <= N), balanced by predicted cost; inside a Slurm array, "
       "the task's share by default");
   run->add_option("--resume", args.sweep.resume,
-                  "finish an interrupted run: skip the cases its results.jsonl holds");
+                  "finish an interrupted run (its folder or results.jsonl): skip the cases it "
+                  "holds");
   run->add_flag("--ids", args.sweep.show_ids,
                 "progress lines name cases by id, not by label; --mode list prints the ids alone");
   run->add_flag("--reprobe", args.sweep.reprobe,
@@ -129,6 +143,8 @@ int main(int argc, char** argv) {
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "more diagnostics (repeatable)");
   app.add_flag("-q,--quiet", quiet, "errors only");
+  app.set_version_flag("--version", version_text,
+                       "attnbench's version, the commit it was built from, oneDNN's version");
   Args args;
   RunArgs& run = args.run;
   run.sweep.command_line = command_line(argc, argv);
@@ -136,7 +152,9 @@ int main(int argc, char** argv) {
   ReportArgs& report = args.report;
   CLI::App* report_app =
       app.add_subcommand("report", "regenerate a run's tables from its results.jsonl");
-  report_app->add_option("run_dir", report.run_dir, "the run's folder")->required();
+  report_app->add_option("run_dir", report.run_dir, "the run's folder, or its results.jsonl")
+      ->required();
+  add_selection(report_app, report.selection, "show");
   report_app->add_option("--format", report.formats, "md, csv, json, latex (default: all)")
       ->delimiter(',');
   report_app->add_option("--out", report.out_dir, "write there instead of the run's folder");
@@ -145,13 +163,16 @@ int main(int argc, char** argv) {
       app.add_subcommand("density", "mask-density report of a config, nothing executed");
   density->add_option("config", args.density_config, "the experiment's YAML file")->required();
   CLI::App* merge = app.add_subcommand("merge", "combine the folders of a sharded run into one");
-  merge->add_option("dirs", args.merge_dirs, "the shards' run folders")->required();
+  merge->add_option("dirs", args.merge_dirs, "the shards' run folders (or their results.jsonl)")
+      ->required();
   merge->add_option("--out", args.merge_out, "the merged run folder")->required();
   CLI::App* compare =
       app.add_subcommand("compare", "two runs' shared cases side by side; exit 1 if B is slower");
   CompareArgs& c = args.compare;
-  compare->add_option("run_a", c.run_a, "the reference run's folder")->required();
+  compare->add_option("run_a", c.run_a, "the reference run's folder (or its results.jsonl)")
+      ->required();
   compare->add_option("run_b", c.run_b, "the run to compare with it")->required();
+  add_selection(compare, c.selection, "compare");
   compare->add_option("--threshold", c.threshold,
                       "allowed median ratio beyond 1 as a fraction (default 0.05)");
   compare->add_option("--alpha", c.alpha, "significance level of the Mann-Whitney test (0.05)");
@@ -193,6 +214,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

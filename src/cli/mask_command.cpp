@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 #include <tuple>
 #include <utility>
 
 #include "cli/commands.hpp"
 #include "config/expand.hpp"
+#include "core/cores.hpp"
 #include "core/layout.hpp"
 #include "core/layout_bound.hpp"
 #include "core/prepare_mask.hpp"
@@ -48,8 +48,7 @@ std::vector<std::string> param_names(const PatternInfo& info) {
 PreparedMask prepare(const MaskArgs& args, const PatternSpec& spec, Index q_len, Index kv_len) {
   const Problem problem{1, args.heads, args.heads, q_len, kv_len, args.head_dim, 1};
   Tensors inputs;
-  const int threads =
-      args.threads > 0 ? args.threads : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads = args.threads > 0 ? args.threads : static_cast<int>(usable_cores());
   try {
     return prepare_mask(MaskRequest{spec, q_len, kv_len, static_cast<int>(args.heads), args.block,
                                     args.block, std::max(threads, 1), available_memory_bytes(),

@@ -37,8 +37,12 @@ int run_command(const RunArgs& args) {
 }
 
 int report_command(const ReportArgs& args) {
-  const std::string& run_dir = args.run_dir;
-  const RunResults results = load_run_folder(run_dir);
+  const std::string run_dir = run_folder_of(args.run_dir);  // or its results.jsonl
+  if (!args.selection.empty() && args.out_dir.empty()) {    // the run's own views keep every case
+    throw InputError(SourceLocation{args.selection.filter ? "--filter" : "--case", 0, 0}, "",
+                     "the views of some cases only go elsewhere: give --out DIR");
+  }
+  const RunResults results = select_records(load_run_folder(run_dir), args.selection, run_dir);
   std::vector<std::string> formats = args.formats.empty() ? all_formats() : args.formats;
   const std::string out = args.out_dir.empty() ? run_dir : args.out_dir;
   std::filesystem::create_directories(out);

@@ -8,13 +8,15 @@
 
 #include "config/yaml_source.hpp"
 #include "core/case_key.hpp"
+#include "core/cores.hpp"
 
 namespace attnbench {
 
 struct Axes {
   IndexList batch = {1}, heads = {8}, kv_heads = {0}, head_dim = {64};  // kv_heads 0: = heads
   IndexList seq_len = {}, kv_len = {0};                                 // kv_len 0: = seq_len
-  IndexList block_q = {64}, block_kv = {64}, threads = {1};
+  // threads: the cores this process may use (its affinity mask: a Slurm task's own share).
+  IndexList block_q = {64}, block_kv = {64}, threads = {usable_cores()};
   std::vector<ExecutorKind> executor = {ExecutorKind::kSparse};
   std::vector<DataType> dtype = {DataType::kF32};
   std::vector<Pass> pass = {Pass::kForward};

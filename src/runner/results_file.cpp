@@ -40,7 +40,21 @@ bool ResultsFile::still_there() const {
   return std::filesystem::exists(path_, error);
 }
 
-RunResults load_run_folder(const std::string& dir) {
+std::string run_folder_of(const std::string& path) {
+  const std::filesystem::path given(path);
+  std::error_code error;
+  if (std::filesystem::is_directory(given, error)) return path;
+  if (given.filename() == "results.jsonl" && std::filesystem::is_regular_file(given, error)) {
+    return given.has_parent_path() ? given.parent_path().string() : std::string(".");
+  }
+  throw InputError(SourceLocation{path, 0, 0}, "",
+                   std::filesystem::exists(given, error)
+                       ? "expected a run folder or its results.jsonl"
+                       : "no such run folder or results.jsonl");
+}
+
+RunResults load_run_folder(const std::string& given) {
+  const std::string dir = run_folder_of(given);
   const std::string path = dir + "/results.jsonl";
   if (!std::filesystem::exists(path))
     throw InputError(SourceLocation{dir, 0, 0}, "", "no results.jsonl in this folder");

@@ -25,7 +25,12 @@ class ResultsFile {
   std::string path_;
 };
 
-// The records of a run folder; a missing or unreadable results.jsonl is an InputError naming it.
+// A run folder given either as the folder or as its results.jsonl (the path `run` prints at
+// the end): the folder. Throws InputError for a path that is neither.
+std::string run_folder_of(const std::string& path);
+
+// The records of a run folder (or of its results.jsonl: run_folder_of); a missing or unreadable
+// results.jsonl is an InputError naming it.
 RunResults load_run_folder(const std::string& dir);
 
 // Cuts a last line without its newline that does not parse (a record torn by a killed process)

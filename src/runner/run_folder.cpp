@@ -1,7 +1,9 @@
 #include "runner/run_folder.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -45,8 +47,28 @@ std::string create_run_folder(const std::optional<std::string>& out,
   create_parents(base);
   for (int attempt = 1;; ++attempt) {
     const std::string dir = attempt == 1 ? base : fmt::format("{}-{}", base, attempt);
-    if (::mkdir(dir.c_str(), 0777) == 0) return dir;
+    if (::mkdir(dir.c_str(), 0777) == 0) {
+      point_latest(dir);
+      return dir;
+    }
     if (errno != EEXIST) refuse(fmt::format("cannot create {}: {}", dir, std::strerror(errno)));
+  }
+}
+
+void point_latest(const std::string& dir) {
+  const std::filesystem::path run(dir);
+  const std::filesystem::path latest = run.parent_path() / "latest";
+  // Unique per process: two runs starting together must not share the temporary name.
+  const std::filesystem::path temporary =
+      run.parent_path() / fmt::format(".latest-{}", static_cast<long>(::getpid()));
+  std::error_code error;
+  std::filesystem::remove(temporary, error);
+  std::filesystem::create_directory_symlink(run.filename(), temporary, error);
+  if (!error) std::filesystem::rename(temporary, latest, error);
+  if (error) {
+    spdlog::warn("cannot point {} at {}: {}", latest.string(), run.filename().string(),
+                 error.message());
+    std::filesystem::remove(temporary, error);
   }
 }
 

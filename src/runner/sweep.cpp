@@ -39,25 +39,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::optional<CaseKey> requested_case(const SweepOptions& options) {
-  if (!options.case_id) return std::nullopt;
-  try {
-    return parse_case_id(*options.case_id);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(SourceLocation{"--case", 0, 0}, "", e.what());
-  }
-}
-
 std::vector<const Case*> select_cases(const Experiment& experiment, const SweepOptions& options) {
-  const std::optional<CaseKey> wanted = requested_case(options);
+  const CaseSelection selection(options.selection);
   std::vector<const Case*> selected;
   for (const Case& c : experiment.cases) {
-    if (!wanted || c.key == *wanted) selected.push_back(&c);
+    if (selection.selects(c.key, c.label)) selected.push_back(&c);
   }
   if (selected.empty()) {
-    throw InputError(SourceLocation{"--case", 0, 0}, "",
-                     fmt::format("no case of {} has the id '{}' (see --mode list)",
-                                 experiment.config_path, options.case_id.value_or("")));
+    throw InputError(SourceLocation{options.selection.filter ? "--filter" : "--case", 0, 0}, "",
+                     fmt::format("no case of {} is selected by {} (see --mode list)",
+                                 experiment.config_path, selection.describe()));
   }
   return selected;
 }
@@ -159,6 +150,20 @@ void refuse_changed_files(const std::vector<InputFile>& then, const std::vector<
   }
 }
 
+// `threads` defaults to the cores a process may use, so the same config resumed on another
+// machine (or in a Slurm task given other CPUs) would name other cases: refuse rather than mix.
+void refuse_other_threads(const RunContext& then, const std::vector<const Case*>& cases,
+                          const std::string& dir) {
+  std::set<int> now;
+  for (const Case* c : cases) now.insert(static_cast<int>(c->key.threads));
+  if (std::vector<int>(now.begin(), now.end()) == then.threads) return;
+  throw InputError(SourceLocation{dir, 0, 0}, "",
+                   fmt::format("cannot resume: that run's cases ran on {} threads, here they would "
+                               "run on {} (threads defaults to the cores this process may use: "
+                               "give threads: in the config, or --set threads=N)",
+                               fmt::join(then.threads, ","), fmt::join(now, ",")));
+}
+
 // Opens (or reopens, for --resume) the results file; returns the context to run under and the
 // ids already recorded.
 RunContext open_results(const Experiment& experiment, const SweepOptions& options,
@@ -176,6 +181,7 @@ RunContext open_results(const Experiment& experiment, const SweepOptions& option
               dir, previous->context.config_hash, experiment.config_hash));
     }
     refuse_changed_files(previous->context.files, experiment.files, dir);
+    refuse_other_threads(previous->context, cases, dir);
     if (previous->context.mode != options.mode) {
       throw InputError(SourceLocation{"--mode", 0, 0}, "",
                        fmt::format("cannot resume {}: it runs in mode {}, not {}", dir,
@@ -220,8 +226,10 @@ std::string files_in_short(const std::vector<std::string>& paths) {
   return fmt::format("{} ({})", fmt::join(stems, ", "), fmt::join(extensions, " "));
 }
 
-// The command that finishes the run: the real config and its overrides, quoted for a shell.
-std::string resume_hint(const Experiment& experiment, RunMode mode, const std::string& dir) {
+// The command that finishes the run: the real config, its overrides and case selection, quoted
+// for a shell.
+std::string resume_hint(const Experiment& experiment, const SweepOptions& options,
+                        const std::string& dir) {
   const auto quote = [](const std::string& text) {
     std::string quoted = "'";
     for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -229,11 +237,13 @@ std::string resume_hint(const Experiment& experiment, RunMode mode, const std::s
   };
   std::string hint = "attnbench run " + quote(experiment.config_path);
   for (const Override& o : experiment.overrides) hint += " --set " + quote(o.path + "=" + o.text);
-  if (mode != RunMode::kAll) hint += fmt::format(" --mode {}", to_string(mode));
+  if (options.mode != RunMode::kAll) hint += fmt::format(" --mode {}", to_string(options.mode));
+  if (!options.selection.empty()) hint += " " + CaseSelection(options.selection).describe();
   return hint + " --resume " + quote(dir);
 }
 
-int finish(const Experiment& experiment, RunMode mode, const std::string& dir, int signal) {
+int finish(const Experiment& experiment, const SweepOptions& options, const std::string& dir,
+           int signal) {
   ResultsFile(dir + "/results.jsonl")
       .append_line(Json{
           {"type", "end"}, {"finished_utc", utc_timestamp()}, {"load_average", load_averages()}}
@@ -256,7 +266,7 @@ int finish(const Experiment& experiment, RunMode mode, const std::string& dir, i
   print_summary(summary);
   if (signal != 0) {
     spdlog::warn("stopped by {}: finish with `{}`", strsignal(signal),
-                 resume_hint(experiment, mode, dir));
+                 resume_hint(experiment, options, dir));
     return 128 + signal;
   }
   return counts[CaseStatus::kFailed] + counts[CaseStatus::kError] > 0 ? 1 : 0;
@@ -264,7 +274,9 @@ int finish(const Experiment& experiment, RunMode mode, const std::string& dir, i
 
 }  // namespace
 
-int run_sweep(const Experiment& given, const SweepOptions& options) {
+int run_sweep(const Experiment& given, const SweepOptions& given_options) {
+  SweepOptions options = given_options;
+  if (options.resume) options.resume = run_folder_of(*options.resume);  // or its results.jsonl
   Experiment experiment = given;  // --mode quality: one reference case per cell instead
   if (options.mode == RunMode::kQuality) experiment.cases = quality_cases(given.cases);
   const std::vector<const Case*> all = select_cases(experiment, options);
@@ -308,7 +320,7 @@ int run_sweep(const Experiment& given, const SweepOptions& options) {
                      previous ? previous->cases : std::vector<CaseRecord>{}, options.mode,
                      options.show_ids);
   if (!runner.run(stop_requested())) return 1;  // the results folder disappeared
-  return finish(experiment, options.mode, dir, stop_signal());
+  return finish(experiment, options, dir, stop_signal());
 }
 
 }  // namespace attnbench

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/experiment.hpp"
+#include "core/case_selection.hpp"
 #include "results/record.hpp"
 
 namespace attnbench {
@@ -13,8 +14,9 @@ namespace attnbench {
 struct SweepOptions {
   RunMode mode = RunMode::kAll;
   std::optional<std::string> out_dir;  // none: results/<experiment>/<UTC time>; must not exist
-  std::optional<std::string> case_id;  // parsed into a CaseKey; matches on the key
-  std::optional<std::string> resume;   // a run folder: skip its recorded cases, append the rest
+  SelectionArgs selection;             // --case (repeatable) and --filter; empty: every case
+  // A run folder, or its results.jsonl: skip its recorded cases, append the rest.
+  std::optional<std::string> resume;
   // "K/N"; by default a resumed run's own share, else inside a Slurm array the task's share.
   std::optional<std::string> shard;
   std::optional<std::int64_t> memory_limit;

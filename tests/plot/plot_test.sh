@@ -31,6 +31,15 @@ PY
   done
 done
 
+# The run's results.jsonl (the path `attnbench run` prints) in place of its folder: the plots land
+# beside it.
+cp -r "$src/tests/plot/run" "$work/by_file"
+rm -f "$work/by_file"/*.png "$work/by_file"/*.pdf
+"$python" "$src/scripts/plot.py" "$work/by_file/results.jsonl" --format png >/dev/null || fail "plot.py RUN/results.jsonl"
+for plot in latency memory speedup_vs_density roofline; do
+  [ -s "$work/by_file/$plot.png" ] || fail "plot.py RUN/results.jsonl wrote no $plot.png beside it"
+done
+
 # The exponent: exact on t = n^2 (R^2 = 1), None with fewer than three lengths.
 PYTHONPATH="$src/scripts" "$python" - <<'PY' || fail "scaling_fit"
 from plot import scaling_fit

@@ -47,7 +47,8 @@ int run_command(const RunArgs& args);
 struct ReportArgs {
   std::string run_dir;
   std::vector<std::string> formats;  // empty: all
-  std::string out_dir;               // empty: the run folder
+  std::string out_dir;               // empty: the run folder; "-": stdout
+  std::vector<std::string> views;    // empty: every view the run has
 };
 
 int report_command(const ReportArgs& args);
@@ -55,7 +56,13 @@ int mask_command(const MaskArgs& args);
 int patterns_command(bool json);
 // Every input generator, its construction and parameters.
 int inputs_command(bool json);
-int density_command(const std::string& config, const std::vector<std::string>& sets);
+struct DensityArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  std::vector<std::string> formats = {"md"};
+  std::string out = "-";  // a folder for density.EXT, or "-": stdout
+};
+int density_command(const DensityArgs& args);
 struct CompareArgs {
   std::string run_a, run_b;
   double threshold = 0.05;

@@ -39,16 +39,22 @@ int run_command(const RunArgs& args) {
 int report_command(const ReportArgs& args) {
   const std::string& run_dir = args.run_dir;
   const RunResults results = load_run_folder(run_dir);
-  std::vector<std::string> formats = args.formats.empty() ? all_formats() : args.formats;
   const std::string out = args.out_dir.empty() ? run_dir : args.out_dir;
-  std::filesystem::create_directories(out);
   std::vector<std::string> written;
   try {
-    written = write_reports(results, out, formats);
+    checked_formats(args.formats);
   } catch (const std::invalid_argument& e) {
     throw InputError(SourceLocation{"--format", 0, 0}, "", e.what());
   }
-  fmt::print("wrote {} files to {} from {} records{}\n", written.size(), out, results.cases.size(),
+  if (out != "-") std::filesystem::create_directories(out);
+  try {
+    written = write_reports(results, out, args.formats, args.views);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{"--view", 0, 0}, "", e.what());
+  }
+  // With --out -, stdout carries the views alone.
+  fmt::print(out == "-" ? stderr : stdout, "wrote {} files to {} from {} records{}\n",
+             written.size(), out == "-" ? "stdout" : out, results.cases.size(),
              results.torn_lines ? " (a torn last line was ignored)" : "");
   return 0;
 }

@@ -48,7 +48,8 @@ struct ReportArgs {
   std::string run_dir;               // the run's folder, or its results.jsonl
   SelectionArgs selection;           // --case, --filter: the records whose rows the views hold
   std::vector<std::string> formats;  // empty: all
-  std::string out_dir;               // empty: the run folder
+  std::string out_dir;               // empty: the run folder; "-": stdout
+  std::vector<std::string> views;    // empty: every view the run has
 };
 
 int report_command(const ReportArgs& args);
@@ -58,7 +59,13 @@ int patterns_command(bool json);
 int inputs_command(bool json);
 // Every config key: path, type, default, meaning (config/schema.hpp), as text or JSON.
 int config_command(bool json);
-int density_command(const std::string& config, const std::vector<std::string>& sets);
+struct DensityArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  std::vector<std::string> formats = {"md"};
+  std::string out = "-";  // a folder for density.EXT, or "-": stdout
+};
+int density_command(const DensityArgs& args);
 struct CompareArgs {
   std::string run_a, run_b;  // run folders, or their results.jsonl
   SelectionArgs selection;   // --case, --filter: the cases compared

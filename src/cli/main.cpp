@@ -105,8 +105,7 @@ struct Args {
   RunArgs run;
   ReportArgs report;
   MaskArgs mask;
-  std::string density_config;
-  std::vector<std::string> density_sets;
+  DensityArgs density;
   std::string gallery_config, gallery_out;
   std::vector<std::string> gallery_sets;
   std::vector<std::string> merge_dirs;
@@ -121,7 +120,7 @@ int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("run")) return run_command(a.run);
   if (app.got_subcommand("report")) return report_command(a.report);
   if (app.got_subcommand("mask")) return mask_command(a.mask);
-  if (app.got_subcommand("density")) return density_command(a.density_config, a.density_sets);
+  if (app.got_subcommand("density")) return density_command(a.density);
   if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
   if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
@@ -155,13 +154,23 @@ int main(int argc, char** argv) {
   report_app->add_option("run_dir", report.run_dir, "the run's folder, or its results.jsonl")
       ->required();
   add_selection(report_app, report.selection, "show");
-  report_app->add_option("--format", report.formats, "md, csv, json, latex (default: all)")
+  report_app->add_option("--format", report.formats, "md, csv, json, latex or tex (default: all)")
       ->delimiter(',');
-  report_app->add_option("--out", report.out_dir, "write there instead of the run's folder");
+  report_app->add_option("--out", report.out_dir,
+                         "write there instead of the run's folder; - for stdout");
+  report_app
+      ->add_option("--view", report.views,
+                   "only these views: table, comparison, flops, break_even, density, decode, "
+                   "quality (default: every one the run has)")
+      ->delimiter(',');
   add_mask(app, args.mask);
   CLI::App* density =
       app.add_subcommand("density", "mask-density report of a config, nothing executed");
-  density->add_option("config", args.density_config, "the experiment's YAML file")->required();
+  density->add_option("config", args.density.config, "the experiment's YAML file")->required();
+  density->add_option("--format", args.density.formats, "md (default), csv, json, latex or tex")
+      ->delimiter(',');
+  density->add_option("--out", args.density.out,
+                      "a folder to write density.EXT into; - for stdout (the default)");
   CLI::App* merge = app.add_subcommand("merge", "combine the folders of a sharded run into one");
   merge->add_option("dirs", args.merge_dirs, "the shards' run folders (or their results.jsonl)")
       ->required();
@@ -186,7 +195,7 @@ int main(int argc, char** argv) {
   gallery->add_option("config", args.gallery_config, "the experiment's YAML file")->required();
   gallery->add_option("--out", args.gallery_out, "the PNG to write")->required();
   gallery->add_option("--set", args.gallery_sets, "override a config value: a dotted KEY=VALUE");
-  density->add_option("--set", args.density_sets, "override a config value: a dotted KEY=VALUE");
+  density->add_option("--set", args.density.sets, "override a config value: a dotted KEY=VALUE");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
       ->add_flag("--json", args.json, "as JSON");
   app.add_subcommand("inputs", "list the input generators a config's inputs: may name")

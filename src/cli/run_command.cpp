@@ -40,19 +40,25 @@ int report_command(const ReportArgs& args) {
   const std::string run_dir = run_folder_of(args.run_dir);  // or its results.jsonl
   if (!args.selection.empty() && args.out_dir.empty()) {    // the run's own views keep every case
     throw InputError(SourceLocation{args.selection.filter ? "--filter" : "--case", 0, 0}, "",
-                     "the views of some cases only go elsewhere: give --out DIR");
+                     "the views of some cases only go elsewhere: give --out DIR or --out -");
   }
   const RunResults results = select_records(load_run_folder(run_dir), args.selection, run_dir);
-  std::vector<std::string> formats = args.formats.empty() ? all_formats() : args.formats;
   const std::string out = args.out_dir.empty() ? run_dir : args.out_dir;
-  std::filesystem::create_directories(out);
   std::vector<std::string> written;
   try {
-    written = write_reports(results, out, formats);
+    checked_formats(args.formats);
   } catch (const std::invalid_argument& e) {
     throw InputError(SourceLocation{"--format", 0, 0}, "", e.what());
   }
-  fmt::print("wrote {} files to {} from {} records{}\n", written.size(), out, results.cases.size(),
+  if (out != "-") std::filesystem::create_directories(out);
+  try {
+    written = write_reports(results, out, args.formats, args.views);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{"--view", 0, 0}, "", e.what());
+  }
+  // With --out -, stdout carries the views alone.
+  fmt::print(out == "-" ? stderr : stdout, "wrote {} files to {} from {} records{}\n",
+             written.size(), out == "-" ? "stdout" : out, results.cases.size(),
              results.torn_lines ? " (a torn last line was ignored)" : "");
   return 0;
 }

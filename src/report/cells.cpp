@@ -5,6 +5,7 @@
 #include <map>
 
 #include "exec/executor_facts.hpp"
+#include "report/data_table.hpp"
 
 namespace attnbench {
 
@@ -85,7 +86,58 @@ std::string latency_text(const CaseRecord* r) {
 
 std::string probe_fraction_text(std::optional<double> fraction, const RunContext& context) {
   if (!fraction) return "-";
-  return fmt::format("{:.3f}{}", *fraction, context.disturbed || *fraction > 1 ? "?" : "");
+  return fmt::format("{:.3f}{}", *fraction, probe_fraction_doubtful(*fraction, context) ? "?" : "");
+}
+
+bool probe_fraction_doubtful(double fraction, const RunContext& context) {
+  return context.disturbed || fraction > 1;
+}
+
+Json median_json(const CaseRecord* r) { return number_or_null(median_ms(r)); }
+
+Json noisy_json(const CaseRecord* r) {
+  return r && r->noise ? Json(r->noise->noisy) : Json(nullptr);
+}
+
+Json peak_rss_json(const CaseRecord* r) {
+  return r && r->memory.peak_rss_bytes > 0 ? Json(r->memory.peak_rss_bytes) : Json(nullptr);
+}
+
+Json doubtful_json(std::optional<double> fraction, const RunContext& context) {
+  return fraction ? Json(probe_fraction_doubtful(*fraction, context)) : Json(nullptr);
+}
+
+ExecutorPresence presence(const std::vector<Cell>& cells, ExecutorKind executor) {
+  ExecutorPresence p;
+  for (const Cell& c : cells) {
+    const CaseRecord* r = c.by_executor[static_cast<std::size_t>(executor)];
+    p.ran |= r != nullptr;
+    p.timed |= median_ms(r).has_value();
+  }
+  return p;
+}
+
+std::string absence_reason(const std::vector<Cell>& cells, ExecutorKind executor) {
+  const ExecutorPresence p = presence(cells, executor);
+  const std::string_view name = facts_of(executor).label;
+  if (!p.ran) {
+    return fmt::format("no case ran on the {} executor (`executor:` in the config){}", name,
+                       facts_of(executor).every_pair
+                           ? "; it computes every score and masks afterwards, as much research "
+                             "code does"
+                           : "");
+  }
+  if (!p.timed) {
+    return fmt::format(
+        "no {} executor case was timed (`--mode check`, or each was skipped or failed: "
+        "table.md says why)",
+        name);
+  }
+  return "";
+}
+
+std::string executor_column(ExecutorKind executor, const std::string& figure) {
+  return fmt::format("{}_{}", facts_of(executor).label, figure);
 }
 
 }  // namespace attnbench

@@ -45,5 +45,22 @@ std::string speedup_vs_full_text(const CaseRecord* r);
 std::string latency_text(const CaseRecord* r);
 // A fraction of a probe, marked '?' when the probe was disturbed or the fraction exceeds 1.
 std::string probe_fraction_text(std::optional<double> fraction, const RunContext& context);
+bool probe_fraction_doubtful(double fraction, const RunContext& context);
+
+// The same figures for the machine-readable views: null where the text shows "-".
+Json median_json(const CaseRecord* r);
+Json noisy_json(const CaseRecord* r);     // null without noise figures
+Json peak_rss_json(const CaseRecord* r);  // bytes; null when not measured
+Json doubtful_json(std::optional<double> fraction, const RunContext& context);
+
+// Whether some cell ran on an executor, and whether one of those was timed; and, when not, why
+// its columns are empty ("" when timed).
+struct ExecutorPresence {
+  bool ran = false, timed = false;
+};
+ExecutorPresence presence(const std::vector<Cell>& cells, ExecutorKind executor);
+std::string absence_reason(const std::vector<Cell>& cells, ExecutorKind executor);
+// "sparse_median_ms": a column of that executor's figure, named after its label.
+std::string executor_column(ExecutorKind executor, const std::string& figure);
 
 }  // namespace attnbench

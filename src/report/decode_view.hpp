@@ -4,13 +4,11 @@
 // re-computation baseline when the run holds it, as the paper's figure sets them side by side.
 #pragma once
 
-#include "report/table.hpp"
+#include "report/view.hpp"
 #include "results/record.hpp"
 
 namespace attnbench {
 
-Table decode_table(const RunResults& results);
-
-extern const char* const kDecodeCaption;
+NamedTable decode_view(const RunResults& results);
 
 }  // namespace attnbench

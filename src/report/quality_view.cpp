@@ -5,11 +5,23 @@
 #include <algorithm>
 #include <set>
 
+#include "report/case_rows.hpp"
 #include "report/cells.hpp"
 
 namespace attnbench {
 
 namespace {
+
+constexpr const char* kQualityCaption =
+    "How much of full attention each mask keeps, per input set: recall is the share of full "
+    "attention's softmax mass (causal when the mask is, as the speedup's baseline) inside "
+    "the mask, per sampled query row (check_rows per batch item and head; 0 for a row with "
+    "no key), its mean, minimum and 10th percentile; output rel L2 is ||O - O_full|| / "
+    "||O_full|| over those rows, all heads and the worst head. Double precision.";
+
+const std::vector<std::string> kQualityFigures = {
+    "q_len",      "kv_len",     "element_density", "keys_per_query_mean",    "recall_mean",
+    "recall_min", "recall_p10", "output_rel_l2",   "output_rel_l2_max_head", "quality_reason"};
 
 bool asked(const CaseRecord& r) { return r.quality || !r.quality_reason.empty(); }
 
@@ -29,6 +41,22 @@ std::vector<std::string> row_of(const CaseRecord& r) {
   return row;
 }
 
+void quality_data(Json& row, const CaseRecord& r) {
+  row["q_len"] = r.q_len, row["kv_len"] = r.kv_len;
+  if (!r.quality) {
+    row["quality_reason"] = r.quality_reason;
+    return;
+  }
+  const QualityFigures& q = *r.quality;
+  row["element_density"] = number_or_null(r.density.element);
+  row["keys_per_query_mean"] = number_or_null(r.mask.mean_keys);
+  row["recall_mean"] = number_or_null(q.recall_mean);
+  row["recall_min"] = number_or_null(q.recall_min);
+  row["recall_p10"] = number_or_null(q.recall_p10);
+  row["output_rel_l2"] = number_or_null(q.output_rel_l2);
+  row["output_rel_l2_max_head"] = number_or_null(q.output_rel_l2_max_head);
+}
+
 }  // namespace
 
 bool has_quality(const RunResults& results) {
@@ -38,11 +66,13 @@ bool has_quality(const RunResults& results) {
   return false;
 }
 
-Table quality_table(const RunResults& results) {
-  Table t{{"inputs", "pattern", "q_len", "kv_len", "element density", "keys/query", "recall mean",
-           "recall min", "recall p10", "output rel L2", "worst head", "why not measured"},
-          {},
-          {false, false, true, true, true, true, true, true, true, true, true, false}};
+NamedTable quality_view(const RunResults& results) {
+  NamedTable view{"quality", kQualityCaption};
+  Table& t = view.table;
+  t = Table{{"inputs", "pattern", "q_len", "kv_len", "element density", "keys/query", "recall mean",
+             "recall min", "recall p10", "output rel L2", "worst head", "why not measured"},
+            {},
+            {false, false, true, true, true, true, true, true, true, true, true, false}};
   // Input sets in the order they first appear; within a set, cells in record order, once each
   // (the executors of a cell carry the same figures).
   std::vector<std::string> sets;
@@ -50,14 +80,20 @@ Table quality_table(const RunResults& results) {
     if (asked(r) && std::find(sets.begin(), sets.end(), r.key.inputs) == sets.end())
       sets.push_back(r.key.inputs);
   }
+  CaseRows data(RowAxes::kCell, kQualityFigures);
   std::set<std::string> seen;
   for (const std::string& set : sets) {
     for (const CaseRecord& r : results.cases) {
       if (!asked(r) || r.is_baseline || r.key.inputs != set) continue;
-      if (seen.insert(cell_key(r.key)).second) t.rows.push_back(row_of(r));
+      if (!seen.insert(cell_key(r.key)).second) continue;
+      t.rows.push_back(row_of(r));
+      quality_data(data.add(r), r);
     }
   }
-  return t;
+  view.data = data.table();
+  explain_empty(view, {{"why not measured", ""}},
+                "the quality of that cell was not measured: `why not measured` says why");
+  return view;
 }
 
 }  // namespace attnbench

@@ -4,7 +4,7 @@
 // dependent patterns can be set against static ones at equal density.
 #pragma once
 
-#include "report/table.hpp"
+#include "report/view.hpp"
 #include "results/record.hpp"
 
 namespace attnbench {
@@ -12,6 +12,7 @@ namespace attnbench {
 // Whether any record asked for quality (the view is written only then).
 bool has_quality(const RunResults& results);
 
-Table quality_table(const RunResults& results);
+NamedTable quality_view(const RunResults& results);
+inline Table quality_table(const RunResults& results) { return quality_view(results).table; }
 
 }  // namespace attnbench

@@ -2,14 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <map>
 #include <optional>
 
 #include "exec/executor_facts.hpp"
-#include "report/case_table.hpp"
+#include "report/case_rows.hpp"
 #include "report/cells.hpp"
 #include "report/decode_view.hpp"
 #include "report/quality_view.hpp"
@@ -29,24 +25,130 @@ std::string column(ExecutorKind executor, const std::string& what) {
   return fmt::format("{} {}", facts_of(executor).label, what);
 }
 
+constexpr const char* kComparisonCaption =
+    "Median latency of each case; full ms: full attention (causal when the pattern is) on the "
+    "sparse executor at the same lengths, measured in the same run; speedup vs full: full ms / "
+    "the case's ms; speedup vs masked dense: the dense executor (every score, mask applied "
+    "afterwards) over the sparse one on the same mask. * marks a noisy case (spread or other "
+    "load above the limits); ? marks a fraction of a disturbed probe or one above 1. "
+    "GEMM frac: useful GFLOP/s over the machine's measured oneDNN GEMM rate. exponent: the "
+    "least-squares slope of log median latency against log seq_len over the run's lengths "
+    "(3 or more), with its R^2, per pattern and executor (1: linear, 2: quadratic).";
+constexpr const char* kFlopsCaption =
+    "FLOPs: 4 x head_dim per (query, key) pair, summed over batch and heads; side: the method's "
+    "other work (estimates, see the plugin's help).";
+constexpr const char* kNoCell =
+    "the run holds no case but full-attention baselines, quality references (`--mode quality`: "
+    "quality.md) or decode cases (decode.md)";
+constexpr const char* kNoFigure =
+    "that case has no such figure: it was skipped, failed, not timed (`--mode check`) or has no "
+    "baseline; table.md gives each case's status and message";
+
+// The first reason a cell's headline record gives for having no full-attention baseline.
+std::string baseline_reason(const std::vector<Cell>& cells) {
+  for (const Cell& c : cells) {
+    if (c.primary()->baseline) return "";
+    if (!c.primary()->baseline_reason.empty()) return c.primary()->baseline_reason;
+  }
+  return "no case was measured against full attention (no baseline recorded)";
+}
+
+std::map<std::string, std::string> comparison_reasons(const std::vector<Cell>& cells) {
+  std::map<std::string, std::string> reasons = {{"", kNoCell}};
+  const ExecutorKind sparse = ExecutorKind::kSparse, masked = baseline_executor();
+  const std::string no_sparse = absence_reason(cells, sparse);
+  const std::string no_masked = absence_reason(cells, masked);
+  for (const char* what : {"ms", "GFLOP/s", "peak MiB", "exponent"}) {
+    if (!no_sparse.empty()) reasons[column(sparse, what)] = no_sparse;
+    if (!no_masked.empty()) reasons[column(masked, what)] = no_masked;
+  }
+  reasons["GEMM frac"] =
+      no_sparse.empty() ? "the run's context has no GEMM probe for these cases" : no_sparse;
+  reasons["speedup vs masked dense"] = !no_masked.empty()   ? no_masked
+                                       : !no_sparse.empty() ? no_sparse
+                                                            : "no cell has both executors timed";
+  reasons["full ms"] = reasons["speedup vs full"] = baseline_reason(cells);
+  for (ExecutorKind e : {sparse, masked}) {
+    reasons.emplace(column(e, "exponent"),
+                    "no series has three or more lengths (seq_len), which a slope needs");
+    reasons.emplace(column(e, "peak MiB"), "no peak resident memory was recorded");
+  }
+  return reasons;
+}
+
+const std::vector<std::string> kComparisonFigures = {"q_len",
+                                                     "kv_len",
+                                                     "sparse_median_ms",
+                                                     "sparse_noisy",
+                                                     "full_median_ms",
+                                                     "speedup_vs_full",
+                                                     "baseline_reason",
+                                                     "dense_median_ms",
+                                                     "dense_noisy",
+                                                     "speedup_vs_masked_dense",
+                                                     "sparse_gflops_useful",
+                                                     "sparse_gemm_fraction",
+                                                     "sparse_gemm_fraction_doubtful",
+                                                     "sparse_peak_rss_bytes",
+                                                     "dense_peak_rss_bytes",
+                                                     "sparse_exponent",
+                                                     "sparse_exponent_r2",
+                                                     "dense_exponent",
+                                                     "dense_exponent_r2",
+                                                     "emulated"};
+
+void add_fit(Json& row, ExecutorKind executor, std::optional<ScalingFit> fit) {
+  row[executor_column(executor, "exponent")] = fit ? Json(fit->exponent) : Json(nullptr);
+  row[executor_column(executor, "exponent_r2")] = fit ? Json(fit->r2) : Json(nullptr);
+}
+
+// The machine-readable row of a cell: the same figures, unrounded, with the markers as columns.
+void comparison_data(Json& row, const Cell& c, const ScalingFits& fits, const RunContext& context) {
+  const CaseRecord* r = c.primary();
+  const ExecutorKind sparse = ExecutorKind::kSparse, masked = baseline_executor();
+  row["q_len"] = c.q_len, row["kv_len"] = c.kv_len;
+  row[executor_column(sparse, "median_ms")] = median_json(c.sparse);
+  row[executor_column(sparse, "noisy")] = noisy_json(c.sparse);
+  row["full_median_ms"] = r->baseline ? Json(r->baseline->median_ms) : Json(nullptr);
+  row["speedup_vs_full"] = number_or_null(r->speedup_vs_full);
+  row["baseline_reason"] = r->baseline_reason.empty() ? Json(nullptr) : Json(r->baseline_reason);
+  row[executor_column(masked, "median_ms")] = median_json(c.baseline);
+  row[executor_column(masked, "noisy")] = noisy_json(c.baseline);
+  row["speedup_vs_masked_dense"] = number_or_null(speedup_vs_masked_dense(c));
+  const std::optional<double> fraction = c.sparse ? c.sparse->gemm_fraction : std::nullopt;
+  row[executor_column(sparse, "gflops_useful")] =
+      number_or_null(c.sparse ? c.sparse->gflops_useful : std::nullopt);
+  row[executor_column(sparse, "gemm_fraction")] = number_or_null(fraction);
+  row[executor_column(sparse, "gemm_fraction_doubtful")] = doubtful_json(fraction, context);
+  row[executor_column(sparse, "peak_rss_bytes")] = peak_rss_json(c.sparse);
+  row[executor_column(masked, "peak_rss_bytes")] = peak_rss_json(c.baseline);
+  add_fit(row, sparse, fits.of(c.sparse));
+  add_fit(row, masked, fits.of(c.baseline));
+  row["emulated"] = r->emulated;
+}
+
 }  // namespace
 
 // speedup_vs_full first: full attention run the good way (the sparse executor on the dense,
 // or causal, mask), measured in the same run. The masked dense executor's ratio comes second.
-Table comparison_table(const RunResults& results) {
+NamedTable comparison_view(const RunResults& results) {
   const ExecutorKind sparse = ExecutorKind::kSparse, masked = baseline_executor();
-  Table t{{"pattern", "q_len", "kv_len", column(sparse, "ms"), "full ms", "speedup vs full",
-           column(masked, "ms"), "speedup vs masked dense", column(sparse, "GFLOP/s"), "GEMM frac",
-           column(sparse, "peak MiB"), column(masked, "peak MiB"), column(sparse, "exponent"),
-           column(masked, "exponent")},
-          {},
-          {false, true, true, true, true, true, true, true, true, true, true, true, true, true}};
+  NamedTable view{"comparison", kComparisonCaption};
+  view.table =
+      Table{{"pattern", "q_len", "kv_len", column(sparse, "ms"), "full ms", "speedup vs full",
+             column(masked, "ms"), "speedup vs masked dense", column(sparse, "GFLOP/s"),
+             "GEMM frac", column(sparse, "peak MiB"), column(masked, "peak MiB"),
+             column(sparse, "exponent"), column(masked, "exponent")},
+            {},
+            {false, true, true, true, true, true, true, true, true, true, true, true, true, true}};
+  CaseRows data(RowAxes::kCell, kComparisonFigures);
   const ScalingFits fits(results);
-  for (const Cell& c : cells_of(results)) {
+  const std::vector<Cell> cells = cells_of(results);
+  for (const Cell& c : cells) {
     const CaseRecord* r = c.primary();
     const std::optional<double> full =
         r->baseline ? std::optional(r->baseline->median_ms) : std::nullopt;
-    t.rows.push_back(
+    view.table.rows.push_back(
         {c.label, std::to_string(c.q_len), std::to_string(c.kv_len), latency_text(c.sparse),
          number(full, 3), speedup_vs_full_text(r), latency_text(c.baseline),
          number(speedup_vs_masked_dense(c), 2),
@@ -54,115 +156,54 @@ Table comparison_table(const RunResults& results) {
          probe_fraction_text(c.sparse ? c.sparse->gemm_fraction : std::nullopt, results.context),
          mib(c.sparse), mib(c.baseline), scaling_text(fits.of(c.sparse)),
          scaling_text(fits.of(c.baseline))});
+    comparison_data(data.add(*r), c, fits, results.context);
   }
-  return t;
+  view.data = data.table();
+  explain_empty(view, comparison_reasons(cells), kNoFigure);
+  return view;
 }
 
-Table flop_table(const RunResults& results) {
-  Table t{{"pattern", "q_len", "kv_len", "useful GFLOP", "executed GFLOP (sparse)", "dense GFLOP",
-           "useful / dense", "side GFLOP"},
-          {},
-          {false, true, true, true, true, true, true, true}};
-  for (const Cell& c : cells_of(results)) {
+NamedTable flop_view(const RunResults& results) {
+  NamedTable view{"flops", kFlopsCaption};
+  view.table = Table{{"pattern", "q_len", "kv_len", "useful GFLOP", "executed GFLOP (sparse)",
+                      "dense GFLOP", "useful / dense", "side GFLOP"},
+                     {},
+                     {false, true, true, true, true, true, true, true}};
+  CaseRows data(RowAxes::kCell, {"q_len", "kv_len", "useful_flops", "executed_flops", "dense_flops",
+                                 "useful_over_dense", "side_flops"});
+  const std::vector<Cell> cells = cells_of(results);
+  for (const Cell& c : cells) {
     const CaseRecord& r = *c.primary();
     std::int64_t side = 0;
     for (const auto& [name, flops] : r.side_flops) side += flops;
+    // The sparse executor's count where the cell has one; the dense executor computes every pair.
     const std::int64_t executed = c.sparse ? c.sparse->flops.executed : r.flops.dense;
-    t.rows.push_back({c.label, std::to_string(c.q_len), std::to_string(c.kv_len),
-                      fmt::format("{:.3f}", static_cast<double>(r.flops.useful) * 1e-9),
-                      fmt::format("{:.3f}", static_cast<double>(executed) * 1e-9),
-                      fmt::format("{:.3f}", static_cast<double>(r.flops.dense) * 1e-9),
-                      fmt::format("{:.4f}", static_cast<double>(r.flops.useful) /
-                                                static_cast<double>(r.flops.dense)),
-                      fmt::format("{:.3f}", static_cast<double>(side) * 1e-9)});
+    const double useful_share =
+        static_cast<double>(r.flops.useful) / static_cast<double>(r.flops.dense);
+    view.table.rows.push_back({c.label, std::to_string(c.q_len), std::to_string(c.kv_len),
+                               fmt::format("{:.3f}", static_cast<double>(r.flops.useful) * 1e-9),
+                               fmt::format("{:.3f}", static_cast<double>(executed) * 1e-9),
+                               fmt::format("{:.3f}", static_cast<double>(r.flops.dense) * 1e-9),
+                               fmt::format("{:.4f}", useful_share),
+                               fmt::format("{:.3f}", static_cast<double>(side) * 1e-9)});
+    Json& row = data.add(r);
+    row["q_len"] = c.q_len, row["kv_len"] = c.kv_len;
+    row["useful_flops"] = r.flops.useful, row["executed_flops"] = executed;
+    row["dense_flops"] = r.flops.dense, row["useful_over_dense"] = number_or_null(useful_share);
+    row["side_flops"] = side;
   }
-  return t;
-}
-
-Table density_table(const std::vector<CaseRecord>& records) {
-  Table t{{"pattern", "heads", "q_len", "kv_len", "tile", "allowed pairs", "closed form", "agree",
-           "element density", "of causal", "tile density", "waste", "keys/query min", "mean", "max",
-           "empty rows", "dense mask MiB", "layout MiB"},
-          {},
-          {false, true, true, true, true, true, true, false, true, true, true, true, true, true,
-           true, true, true, true}};
-  std::map<std::string, bool> seen;
-  for (const CaseRecord& r : records) {
-    const std::string key = mask_key(r.key);
-    if (seen[key] || r.mask.total_tiles == 0) continue;
-    seen[key] = true;
-    const MaskFigures& m = r.mask;
-    const std::string closed = m.closed_form_pairs ? std::to_string(*m.closed_form_pairs) : "-";
-    const std::string agree =
-        m.closed_form_pairs ? (*m.closed_form_pairs == m.allowed_pairs ? "yes" : "NO") : "-";
-    const std::string of_causal =
-        m.causal_pairs > 0 ? fmt::format("{:.4f}", static_cast<double>(m.allowed_pairs) /
-                                                       static_cast<double>(m.causal_pairs))
-                           : "-";
-    t.rows.push_back(
-        {pattern_label(r), std::to_string(r.key.heads), std::to_string(r.q_len),
-         std::to_string(r.kv_len), fmt::format("{}x{}", r.key.block_q, r.key.block_kv),
-         std::to_string(m.allowed_pairs), closed, agree, fmt::format("{:.4f}", r.density.element),
-         of_causal, fmt::format("{:.4f}", r.density.tile),
-         fmt::format("{:.4f}", m.tile_pairs ? 1.0 - static_cast<double>(m.allowed_pairs) /
-                                                        static_cast<double>(m.tile_pairs)
-                                            : 0.0),
-         std::to_string(m.min_keys), fmt::format("{:.1f}", m.mean_keys), std::to_string(m.max_keys),
-         std::to_string(m.empty_rows),
-         fmt::format("{:.2f}", static_cast<double>(r.key.heads * r.q_len * r.kv_len) / (1 << 20)),
-         fmt::format("{:.3f}", static_cast<double>(m.layout_bytes) / (1 << 20))});
-    for (std::size_t h = 0; h < m.per_head.size(); ++h) {
-      const HeadKeys& k = m.per_head[h];
-      t.rows.push_back({fmt::format("  head {}", h), "1", std::to_string(r.q_len),
-                        std::to_string(r.kv_len), "", std::to_string(k.allowed_pairs), "", "",
-                        fmt::format("{:.4f}", static_cast<double>(k.allowed_pairs) /
-                                                  static_cast<double>(r.q_len * r.kv_len)),
-                        "", "", "", std::to_string(k.min_keys), fmt::format("{:.1f}", k.mean_keys),
-                        std::to_string(k.max_keys), "", "", ""});
-    }
-  }
-  return t;
+  view.data = data.table();
+  explain_empty(view, {{"", kNoCell}}, kNoFigure);
+  return view;
 }
 
 namespace {
 
 // The forward views read forward records; decode records have their own view.
 std::vector<NamedTable> forward_views(const RunResults& results) {
-  std::vector<NamedTable> views = {
-      {"comparison",
-       "Median latency of each case; full ms: full attention (causal when the pattern is) on the "
-       "sparse executor at the same lengths, measured in the same run; speedup vs full: full ms / "
-       "the case's ms; speedup vs masked dense: the dense executor (every score, mask applied "
-       "afterwards) over the sparse one on the same mask. * marks a noisy case (spread or other "
-       "load above the limits); ? marks a fraction of a disturbed probe or one above 1. "
-       "GEMM frac: useful GFLOP/s over the machine's measured oneDNN GEMM rate. exponent: the "
-       "least-squares slope of log median latency against log seq_len over the run's lengths "
-       "(3 or more), with its R^2, per pattern and executor (1: linear, 2: quadratic).",
-       comparison_table(results)},
-      {"flops",
-       "FLOPs: 4 x head_dim per (query, key) pair, summed over batch and heads; side: the method's "
-       "other work (estimates, see the plugin's help).",
-       flop_table(results)},
-      {"break_even",
-       "Shortest length at which the pattern beats full attention (speedup vs full reaches 1) on "
-       "this machine, and the sparse latency with the layout build (and content preparation) "
-       "amortised over k calls.",
-       break_even_table(results)},
-      {"density",
-       "Mask density: allowed pairs counted from the layout against the paper's closed form, "
-       "densities, keys per query, and mask metadata (a byte per pair vs the block layout).",
-       density_table(results.cases)},
-  };
-  if (has_quality(results)) {
-    views.push_back(
-        {"quality",
-         "How much of full attention each mask keeps, per input set: recall is the share of full "
-         "attention's softmax mass (causal when the mask is, as the speedup's baseline) inside "
-         "the mask, per sampled query row (check_rows per batch item and head; 0 for a row with "
-         "no key), its mean, minimum and 10th percentile; output rel L2 is ||O - O_full|| / "
-         "||O_full|| over those rows, all heads and the worst head. Double precision.",
-         quality_table(results)});
-  }
+  std::vector<NamedTable> views = {comparison_view(results), flop_view(results),
+                                   break_even_view(results), density_view(results.cases)};
+  if (has_quality(results)) views.push_back(quality_view(results));
   return views;
 }
 
@@ -173,9 +214,9 @@ std::vector<NamedTable> all_views(const RunResults& all) {
   for (const CaseRecord& r : all.cases) {
     if (r.key.pass != Pass::kDecode) forward.cases.push_back(r);
   }
-  std::vector<NamedTable> views = forward_views(forward);
-  if (forward.cases.size() < all.cases.size())
-    views.push_back({"decode", kDecodeCaption, decode_table(all)});
+  std::vector<NamedTable> views = {case_view(all)};
+  for (NamedTable& view : forward_views(forward)) views.push_back(std::move(view));
+  if (forward.cases.size() < all.cases.size()) views.push_back(decode_view(all));
   return views;
 }
 

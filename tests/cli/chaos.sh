@@ -47,7 +47,9 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   if [ "$signal" = TERM ] || [ "$signal" = HUP ]; then
     # 5 s in a release build; sanitized builds run each repetition ~10x slower.
     [ "$took" -le $((5000 * ${ATTNBENCH_TIME_SCALE:-1})) ] || fail "took ${took} ms to stop"
-    if [ "$code" != 0 ]; then
+    # A signal before the handlers exist (they come just before the folder) ends the process
+    # with nothing to resume: no hint then.
+    if [ "$code" != 0 ] && [ -d "$dir" ]; then
       grep -q "attnbench run '$work/chaos.yaml' --resume '$dir'" "$work/err" || fail "no resume hint: $(tail -2 "$work/err")"
     fi
   fi

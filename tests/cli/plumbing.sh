@@ -35,10 +35,10 @@ echo "$out" | grep -Eq '^oneDNN [0-9]+\.[0-9]+' || fail "--version names no oneD
 
 # threads defaults to the CPUs of the affinity mask (nproc counts the same); taskset narrows it.
 cores=$(nproc)
-ids=$(t "$bin" run plumb.yaml --mode list) || fail "--mode list failed"
+ids=$(t "$bin" run plumb.yaml --mode list --ids) || fail "--mode list failed"
 [ "$(echo "$ids" | grep -vc "/t$cores\$")" = 0 ] || fail "ids without /t$cores on $cores cores: $ids"
 if [ "$cores" -gt 1 ]; then
-  ids=$(t taskset -c 0 "$bin" run plumb.yaml --mode list) || fail "--mode list under taskset failed"
+  ids=$(t taskset -c 0 "$bin" run plumb.yaml --mode list --ids) || fail "--mode list under taskset failed"
   [ "$(echo "$ids" | grep -vc '/t1$')" = 0 ] || fail "ids under taskset -c 0 are not /t1: $ids"
 fi
 
@@ -97,23 +97,23 @@ t "$bin" merge s1/results.jsonl s2/results.jsonl --out merged >/dev/null 2>&1 ||
 [ "$(cases_in merged/results.jsonl)" = 3 ] || fail "the merged run does not hold the 3 cases"
 
 # --case is repeatable; --filter searches ids and labels; both: both must hold.
-all=$(t "$bin" run plumb.yaml --mode list)
+all=$(t "$bin" run plumb.yaml --mode list --ids)
 a=$(echo "$all" | sed -n 1p) b=$(echo "$all" | sed -n 3p)
-out=$(t "$bin" run plumb.yaml --mode list --case "$a" --case "$b") || fail "two --case exited $?"
+out=$(t "$bin" run plumb.yaml --mode list --ids --case "$a" --case "$b") || fail "two --case exited $?"
 [ "$out" = "$(printf '%s\n%s' "$a" "$b")" ] || fail "--case A --case B listed: $out"
 t "$bin" run plumb.yaml --mode check --case "$a" --case "$b" --out two_cases >/dev/null 2>&1 || fail "run with two --case failed"
 [ "$(cases_in two_cases/results.jsonl)" = 2 ] || fail "run with two --case did not run exactly 2 cases"
-out=$(t "$bin" run plumb.yaml --mode list --filter 'my win') || fail "--filter on a label exited $?"
+out=$(t "$bin" run plumb.yaml --mode list --ids --filter 'my win') || fail "--filter on a label exited $?"
 [ "$(echo "$out" | wc -l)" = 2 ] && ! echo "$out" | grep -q '^dense' || fail "--filter 'my win' (a label) listed: $out"
-out=$(t "$bin" run plumb.yaml --mode list --filter 'radius=1[0-9]') || fail "--filter on an id exited $?"
+out=$(t "$bin" run plumb.yaml --mode list --ids --filter 'radius=1[0-9]') || fail "--filter on an id exited $?"
 [ "$out" = "$b" ] || fail "--filter 'radius=1[0-9]' listed: $out"
-out=$(t "$bin" run plumb.yaml --mode list --filter 'window' --case "$a" 2>&1); code=$?
+out=$(t "$bin" run plumb.yaml --mode list --ids --filter 'window' --case "$a" 2>&1); code=$?
 [ "$code" = 2 ] || fail "--case and a --filter it fails exited $code: $out"
-out=$(t "$bin" run plumb.yaml --mode list --filter '^full' --case "$a") && [ "$out" = "$a" ] || fail "--case with a --filter it passes: $out"
-out=$(t "$bin" run plumb.yaml --mode list --filter 'radius=(8' 2>&1); code=$?
+out=$(t "$bin" run plumb.yaml --mode list --ids --filter '^full' --case "$a") && [ "$out" = "$a" ] || fail "--case with a --filter it passes: $out"
+out=$(t "$bin" run plumb.yaml --mode list --ids --filter 'radius=(8' 2>&1); code=$?
 [ "$code" = 2 ] && echo "$out" | grep -q -- "--filter: 'radius=(8' is not a regular expression (ECMAScript): ." ||
   fail "a bad regex exited $code: $out"
-out=$(t "$bin" run plumb.yaml --mode list --filter 'nothing like it' 2>&1); code=$?
+out=$(t "$bin" run plumb.yaml --mode list --ids --filter 'nothing like it' 2>&1); code=$?
 [ "$code" = 2 ] && echo "$out" | grep -q "no case" || fail "a --filter that selects nothing exited $code: $out"
 
 # report --filter: the rows of the selected cases only, into --out; never over the run's views.

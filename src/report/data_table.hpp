@@ -21,11 +21,12 @@ struct DataTable {
 // Every row written with every column, in column order. Throws std::logic_error for a row key
 // that is not a column (a view that forgot to declare it).
 std::string render_json(const DataTable& table);
-// The header, then one line per row: numbers as in the JSON, true/false, empty for null; a list
+// The header, then one line per row: numbers as in the JSON, true/false, empty for an absent
+// figure, nan / inf / -inf for a non-finite one; a list
 // or an object (a composition's parts) as its compact JSON text.
 std::string render_csv(const DataTable& table);
 
-// A number, or null when absent, NaN or infinite.
+// A number (non-finite kept for the CSV; the JSON writes null), or null when absent.
 Json number_or_null(std::optional<double> value);
 
 }  // namespace attnbench

@@ -73,6 +73,9 @@ PY
 import json, sys
 rows = json.load(open(sys.argv[1] + "/table.json"))
 assert sum(r["median_ms"] is None and r["status"] == "passed" for r in rows) == 1, "one null median"
+import csv
+cells = [r["median_ms"] for r in csv.DictReader(open(sys.argv[1] + "/table.csv"))]
+assert cells.count("nan") == 1, "the CSV writes the NaN median as nan"
 PY
 "$python" "$src/tests/views/check_views.py" rich dense nan || fail "check_views.py"
 echo "views: report and density flags, empty views, NaN and typed JSON/CSV checked"

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/experiment.hpp"
+#include "config_loading.hpp"
 
 namespace attnbench {
 namespace {
@@ -18,21 +19,6 @@ patterns:
     sweep: {radius: [4, 8, 16]}
   - name: dense
 )";
-
-Experiment load(const std::string& text, const std::vector<Override>& overrides = {}) {
-  return load_experiment_text(text, "test.yaml", overrides);
-}
-
-// The error's message, which must name the place; fails the test when nothing is thrown.
-InputError error_of(const std::string& text, const std::vector<Override>& overrides = {}) {
-  try {
-    load(text, overrides);
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return InputError({}, "", "");
-}
 
 TEST(Config, SweepsExpandAsCartesianProduct) {
   const Experiment e = load(kValid);

@@ -4,25 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "config/experiment.hpp"
+#include "config_loading.hpp"
 #include "runner/case_list.hpp"
 #include "runner/case_runner.hpp"
 
 namespace attnbench {
 namespace {
-
-Experiment load(const std::string& text, const std::vector<Override>& overrides = {}) {
-  return load_experiment_text(text, "t.yaml", overrides);
-}
-
-InputError error_of(const std::string& text, const std::vector<Override>& overrides = {}) {
-  try {
-    load(text, overrides);
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return InputError({}, "", "");
-}
 
 // A window of 96 keys per side fits 128 tokens, not 64: that one point is skipped.
 const char* kSweep = R"(name: t

@@ -56,9 +56,9 @@ std::string short_reason(const std::string& reason) {
 }
 
 // Why a row shows no speedup: each distinct reason once, with its rows.
-std::string missing_speedups(const RunResults& results) {
+std::string missing_speedups(const std::vector<const CaseRecord*>& headline) {
   std::map<std::string, std::vector<std::string>> rows_by_reason;
-  for (const CaseRecord* r : headline_records(results)) {
+  for (const CaseRecord* r : headline) {
     if (r->speedup_vs_full) continue;
     const std::string why =
         r->baseline_reason.empty() ? "no baseline recorded" : short_reason(r->baseline_reason);
@@ -70,13 +70,11 @@ std::string missing_speedups(const RunResults& results) {
   return out;
 }
 
-}  // namespace
-
-Table run_summary(const RunResults& results) {
+Table summary_table(const std::vector<const CaseRecord*>& headline) {
   Table t{{"pattern", "length", "ms", "vs full", "density", "peak MiB"},
           {},
           {false, true, true, true, true, true}};
-  for (const CaseRecord* r : headline_records(results)) {
+  for (const CaseRecord* r : headline) {
     const std::string executor = r->executor() == ExecutorKind::kSparse ? "" : " [dense exec]";
     t.rows.push_back(
         {fit(pattern_label(*r) + dtype_suffix(*r) + executor), std::to_string(r->q_len),
@@ -86,13 +84,18 @@ Table run_summary(const RunResults& results) {
   return t;
 }
 
+}  // namespace
+
+Table run_summary(const RunResults& results) { return summary_table(headline_records(results)); }
+
 std::string render_run_summary(const RunResults& results) {
-  const Table table = run_summary(results);
+  const std::vector<const CaseRecord*> headline = headline_records(results);
+  const Table table = summary_table(headline);
   if (table.rows.empty()) return "No case was timed.\n";
   return "Each pattern at the longest length it ran (sparse executor; * noisy). vs full: full\n"
          "attention's median (same run, same lengths) over the pattern's; density: the share of\n"
          "(query, key) pairs the mask allows. Every case: table.md.\n\n" +
-         render_markdown(table) + missing_speedups(results);
+         render_markdown(table) + missing_speedups(headline);
 }
 
 }  // namespace attnbench

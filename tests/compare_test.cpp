@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <numeric>
 
+#include "measure/build_id.hpp"
 #include "measure/mann_whitney.hpp"
 #include "measure/run_shift.hpp"
 #include "report/compare.hpp"
@@ -225,6 +228,49 @@ TEST(Compare, AWholeRunSlowerFailsTheGate) {
   EXPECT_NEAR(c.shift.median_ratio, 1.365, 0.01);
   EXPECT_EQ(c.json()["whole_run"]["slower"], true);
   EXPECT_FALSE(compare_runs(b, a, {}).run_slower);  // faster as a whole is no failure
+}
+
+// The ID read from memory is the one binutils reads from the file.
+TEST(BuildId, IsTheExecutablesGnuBuildId) {
+  const std::string id = executable_build_id();
+  ASSERT_FALSE(id.empty());
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::FILE* pipe = ::popen(("readelf -n '" + self + "' 2>/dev/null").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string notes;
+  for (char buffer[512]; std::fgets(buffer, sizeof buffer, pipe) != nullptr;) notes += buffer;
+  ::pclose(pipe);
+  if (notes.empty()) GTEST_SKIP() << "readelf is not installed";
+  EXPECT_NE(notes.find("Build ID: " + id), std::string::npos) << notes;
+}
+
+TEST(Compare, OneExecutableJudgesCasesNetOfTheMachinesShift) {
+  RunResults a, b;
+  for (Index threads = 1; threads <= 12; ++threads) {
+    const double own = threads == 12 ? 1.5 : 1 + 0.01 * (threads % 3);  // the last case regressed
+    a.cases.push_back(timed(threads, spread_around(10)));
+    b.cases.push_back(timed(threads, spread_around(10 * 1.3 * own)));
+  }
+  a.context.build_id = b.context.build_id = "90eceae7";
+  a.context.hostname = b.context.hostname = "node";
+  const Comparison same = compare_runs(a, b, {});
+  EXPECT_TRUE(same.same_binary);
+  EXPECT_FALSE(same.run_slower);      // the machine moved: a warning, not a failure
+  ASSERT_EQ(same.slower.size(), 1u);  // but the case that moved beyond the run still fails
+  for (const CaseComparison& c : same.cases) {
+    ASSERT_TRUE(c.net_ratio);
+    EXPECT_NEAR(*c.net_ratio, *c.ratio / same.shift.median_ratio, 1e-12);
+    EXPECT_EQ(c.verdict, c.a->key.threads == 12 ? "slower" : "same") << c.id;
+  }
+  // An ignored axis: the matched cases may differ in it, and the whole run with them.
+  const Comparison across = compare_runs(a, b, CompareOptions{.ignore = {"dtype"}});
+  EXPECT_FALSE(across.same_binary);
+  EXPECT_TRUE(across.run_slower);
+  b.context.build_id = "5d0c11aa";  // another executable: the shift may be the code's
+  const Comparison other = compare_runs(a, b, {});
+  EXPECT_FALSE(other.same_binary);
+  EXPECT_TRUE(other.run_slower);
+  EXPECT_FALSE(other.cases.front().net_ratio);
 }
 
 }  // namespace

@@ -26,10 +26,12 @@ void check_args(const CompareArgs& args) {
 
 std::string between_run_text(const RunShift& s) {
   if (!s.case_margin) {
-    return fmt::format(" (not estimated: {} judged cases, {} needed)", s.cases, kMinCasesForSpread);
+    return fmt::format(" (not estimated: {} cases timed by both runs, {} needed)", s.cases,
+                       kMinCasesForSpread);
   }
   return fmt::format(
-      " ({:.3f}: the spread of log(B / A) over the {} judged cases, 1.4826 x its median absolute "
+      " ({:.3f}: the spread of log(B / A) over the {} cases both runs timed, 1.4826 x its median "
+      "absolute "
       "deviation = {:.3f}, times the normal quantile of alpha / {} two-sided; it is what one case "
       "moves between two runs of one binary)",
       *s.case_margin, s.cases, *s.spread, s.cases);
@@ -64,9 +66,11 @@ int compare_command(const CompareArgs& args) {
         "# {} vs {}\n\nMedian latencies of the cases both runs hold. A verdict needs {} samples a "
         "side; slower / faster: a two-sided Mann-Whitney U test on the repetition times below "
         "alpha {} and B / A beyond 1 +- margin, the largest of {}, the two runs' cv summed and "
-        "the between-run margin{}; noisy: either run flagged the case.\n\n{}",
+        "the between-run margin{}; net: B / A divided by the whole run's shift {:.3f}, what the "
+        "verdict judges when one executable (build ID) ran both runs and the run moved as a whole "
+        "(sign test); noisy: either run flagged the case.\n\n{}",
         args.run_a, args.run_b, kMinSamples, args.alpha, args.threshold, between_run_text(c.shift),
-        render_markdown(c.table()));
+        c.shift.median_ratio, render_markdown(c.table()));
     print_summary(c);
   }
   for (const CaseComparison& k : c.cases) {

@@ -42,6 +42,8 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   if (root["noisy_cv"]) m.noisy_cv = src.read_float(root["noisy_cv"], "noisy_cv", 0, 1e9);
   if (root["noisy_foreign"])
     m.noisy_foreign = src.read_float(root["noisy_foreign"], "noisy_foreign", 0, 1e9);
+  if (root["noisy_canary"])
+    m.noisy_canary = src.read_float(root["noisy_canary"], "noisy_canary", 0, 1e9);
   if (root["baseline"]) m.baseline = read_baseline(src, root["baseline"], "baseline");
   if (root["baseline_max_s"])
     m.baseline_max_s = src.read_float(root["baseline_max_s"], "baseline_max_s", 0, 1e12);

@@ -76,6 +76,8 @@ std::vector<ConfigKey> measurement_keys() {
        "a case is noisy above this coefficient of variation"},
       {"noisy_foreign", "number", fmt::format("{:g}", m.noisy_foreign),
        "... or when other processes took this share of the cores during its rounds"},
+      {"noisy_canary", "number", fmt::format("{:g}", m.noisy_canary),
+       "... or when the canaries between its rounds ran this much slower than the fastest"},
       {"baseline",
        "name",
        m.baseline ? "full" : "none",

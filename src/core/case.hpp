@@ -35,6 +35,7 @@ struct Measurement {
   int warmup = 1;
   double noisy_cv = 0.10;       // a case is noisy above this coefficient of variation ...
   double noisy_foreign = 0.10;  // ... or when other processes used this share of the cores
+  double noisy_canary = 0.15;   // ... or when the canaries ran this much slower than the fastest
   bool baseline = true;         // measure full attention beside it (config `baseline: full|none`)
   double baseline_max_s = 60;   // skip a baseline predicted to take longer
   std::uint64_t seed = 42;

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "measure/build_id.hpp"
+
 namespace attnbench {
 
 namespace {
@@ -72,6 +74,7 @@ Environment read_environment() {
   std::array<char, 256> host{};
   gethostname(host.data(), host.size());
   env.hostname = host.data();
+  env.build_id = executable_build_id();
   return env;
 }
 

@@ -14,6 +14,7 @@ struct Environment {
   std::string compiler;
   std::string git_commit;
   std::string hostname;
+  std::string build_id;  // of the running executable (measure/build_id.hpp)
 };
 
 Environment read_environment();

@@ -16,6 +16,13 @@ std::vector<double> fma_peak_gflops_samples(int threads, int samples);
 std::vector<double> bf16_dot_peak_gflops_samples(int threads, int samples);
 bool cpu_has_bf16_dot();
 
+// A canary: milliseconds of a fixed FMA workload (about 0.2 ms) on `threads` threads. Timed
+// between the rounds of a case, it shows slowdowns that /proc/stat cannot: a neighbour on the
+// same physical core, a lower clock. The reference is the fastest of 31 canaries, measured once
+// per process and thread count.
+double canary_ms(int threads);
+double canary_reference_ms(int threads);
+
 // GB/s reading `bytes` (at least 1 GiB is meant) on `threads` threads.
 std::vector<double> dram_read_gbs_samples(int threads, int samples, std::size_t bytes);
 

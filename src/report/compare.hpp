@@ -27,6 +27,9 @@ struct CaseComparison {
   const CaseRecord* b = nullptr;
   std::string verdict;  // same slower faster noisy insufficient untimed only_in_a only_in_b
   std::optional<double> ratio, p_value;
+  // B / A divided by the whole run's shift, when one executable ran both runs and the run
+  // moved as a whole (the machine, not the code): what the verdict judges then.
+  std::optional<double> net_ratio;
   // B / A must leave 1 +- margin: the largest of the threshold, cv A + cv B and the between-run
   // margin of RunShift.
   std::optional<double> margin;
@@ -36,7 +39,10 @@ struct Comparison {
   std::vector<CaseComparison> cases;
   std::vector<std::string> warnings;  // different machines, builds, versions or probes
   int shared = 0;
-  RunShift shift;                      // over the judged cases (timed, enough samples, not noisy)
+  RunShift shift;  // over the cases both runs timed
+  // Equal build IDs on one host and no axis ignored: the same code ran the same cases, so a
+  // shift of the whole run is the machine's.
+  bool same_binary = false;
   bool run_slower = false;             // B is slower as a whole (median ratio and sign test)
   std::vector<std::string> slower;     // ids
   std::vector<std::string> regressed;  // passed in A, failed or error in B

@@ -191,12 +191,16 @@ Probes probes_from(const Json& j) {
 }
 
 Json noise_json(const NoiseFigures& n) {
-  return Json{{"cv", n.cv}, {"foreign_cpu", n.foreign_cpu}, {"noisy", n.noisy}};
+  return Json{{"cv", n.cv},
+              {"foreign_cpu", n.foreign_cpu},
+              {"canary", n.canary ? Json(*n.canary) : Json(nullptr)},
+              {"noisy", n.noisy}};
 }
 
 NoiseFigures noise_from(const Json& j) {
   NoiseFigures n;
   read(j, "cv", n.cv), read(j, "foreign_cpu", n.foreign_cpu), read(j, "noisy", n.noisy);
+  if (j.contains("canary") && j.at("canary").is_number()) n.canary = j.at("canary").get<double>();
   return n;
 }
 
@@ -450,6 +454,7 @@ Json to_json(const RunContext& c) {
          {"compiler", c.compiler},
          {"git_commit", c.git_commit},
          {"hostname", c.hostname},
+         {"build_id", c.build_id},
          {"config_path", c.config_path},
          {"config_hash", c.config_hash},
          {"command_line", c.command_line},
@@ -481,6 +486,7 @@ RunContext context_from_json(const Json& raw) {
   read(j, "onednn_version", c.onednn_version), read(j, "compiler", c.compiler);
   c.onednn_isa = j.value("onednn_isa", "");
   read(j, "git_commit", c.git_commit), read(j, "hostname", c.hostname);
+  c.build_id = j.value("build_id", "");
   read(j, "config_path", c.config_path), read(j, "config_hash", c.config_hash);
   read(j, "command_line", c.command_line), read(j, "seed", c.seed);
   c.mode = enum_field<RunMode>(j, "mode", kModeNames);

@@ -49,7 +49,10 @@ struct LatencyMs {
 struct NoiseFigures {
   double cv = 0;
   double foreign_cpu = 0;  // CPU time of other processes in the timed window, share of the cores
-  bool noisy = false;      // cv above `noisy_cv` or foreign_cpu above `noisy_foreign`
+  // The canaries timed between the case's rounds, their median over the process's fastest
+  // canary: above 1 + `noisy_canary` the machine ran slower than it can (runner/timing.hpp).
+  std::optional<double> canary;
+  bool noisy = false;  // cv above `noisy_cv`, foreign_cpu above `noisy_foreign`, or the canary
 };
 
 // The full-attention baseline a case is measured against (see baseline.hpp in the runner).
@@ -221,6 +224,7 @@ struct RunContext {
   int cores = 0;
   std::vector<int> threads;
   std::string onednn_version, compiler, git_commit, hostname;
+  std::string build_id;    // the executable's linker build ID: equal IDs ran the same code
   std::string onednn_isa;  // dnnl::get_effective_cpu_isa(): bf16 is native from avx512_core_bf16
   std::string config_path, config_hash, command_line;
   RunMode mode = RunMode::kAll;

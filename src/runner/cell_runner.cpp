@@ -7,7 +7,9 @@
 #include "core/layout_bound.hpp"
 #include "exec/executor.hpp"
 #include "exec/onednn_info.hpp"
+#include "measure/machine_probes.hpp"
 #include "measure/memory.hpp"
+#include "measure/stats.hpp"
 #include "runner/decode_runner.hpp"
 #include "runner/gradient_check.hpp"
 #include "runner/quality_runner.hpp"
@@ -111,11 +113,13 @@ void time_together(std::span<Slot* const> slots, const PreparedMask& mask, const
     out_pointers.push_back(outs[i].data());
   }
   const Measurement& m = slots.front()->c->measurement;
-  const TimedRounds rounds = time_interleaved(running, in, out_pointers, m);
+  const int threads = static_cast<int>(slots.front()->c->key.threads);
+  const TimedRounds rounds = time_interleaved(running, in, out_pointers, m, threads);
+  const double canary = summarize(rounds.canary_ms).median / canary_reference_ms(threads);
   for (std::size_t i = 0; i < slots.size(); ++i) {
     CaseRecord& r = *slots[i]->record;
     r.latency_ms = latency_of(rounds.samples[i]);
-    r.noise = noise_of(*r.latency_ms, rounds.foreign_cpu, m);
+    r.noise = noise_of(*r.latency_ms, rounds.foreign_cpu, canary, m);
     r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
     set_probe_fractions(r, options);
   }

@@ -186,7 +186,7 @@ void time_decoders(std::span<CaseRecord* const> records, std::span<const Case* c
   for (std::size_t i = 0; i < records.size(); ++i) {
     CaseRecord& r = *records[i];
     r.latency_ms = latency_of(samples[i]);
-    r.noise = noise_of(*r.latency_ms, foreign, m);
+    r.noise = noise_of(*r.latency_ms, foreign, std::nullopt, m);
     DecodeFigures& d = *r.decode;
     const double seconds = r.latency_ms->median * 1e-3;
     d.tokens_per_s = static_cast<double>(d.steps * d.tokens_per_step * r.key.batch) / seconds;

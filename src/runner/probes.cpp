@@ -29,9 +29,10 @@ double now_seconds() {
 }
 
 // What makes a cached figure valid for this run, besides its kind, dtype and thread count.
-std::string machine_fingerprint(const Environment& env, const std::string& onednn) {
-  return fmt::format("{}|{}|{}|{}|{}", env.cpu_model, fmt::join(env.cpu_flags, ","), env.hostname,
-                     ATTNBENCH_VERSION_STRING, onednn);
+std::string machine_fingerprint(const Environment& env, const ProbeOptions& options) {
+  return fmt::format("{}|{}|{}|{}|{}|{}", env.cpu_model, fmt::join(env.cpu_flags, ","),
+                     env.hostname, ATTNBENCH_VERSION_STRING, options.onednn_version,
+                     options.onednn_isa);
 }
 
 class ProbeCache {
@@ -129,7 +130,7 @@ std::vector<DataType> probe_dtypes(const std::vector<const Case*>& cases) {
 
 Probes run_probes(const ProbeOptions& options, const Environment& env) {
   ProbeCache cache(probe_cache_path());
-  const std::string machine = machine_fingerprint(env, options.onednn_version);
+  const std::string machine = machine_fingerprint(env, options);
   Probes probes;
   for (DataType dtype : options.dtypes) {
     const std::string type(to_string(dtype));

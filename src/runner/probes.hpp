@@ -18,6 +18,7 @@ struct ProbeOptions {
   std::vector<int> threads;
   bool reprobe = false;
   std::string onednn_version;
+  std::string onednn_isa;  // DNNL_MAX_CPU_ISA lowers it: an emulated bf16 GEMM is another figure
   std::vector<DataType> dtypes = {DataType::kF32};  // f32 is always probed
 };
 

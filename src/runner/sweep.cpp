@@ -68,6 +68,7 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.onednn_version = onednn_version();
   c.onednn_isa = onednn_isa();
   c.compiler = env.compiler, c.git_commit = env.git_commit, c.hostname = env.hostname;
+  c.build_id = env.build_id;
   c.config_path = experiment.config_path, c.config_hash = experiment.config_hash;
   c.command_line = options.command_line, c.mode = options.mode;
   c.seed = cases.empty() ? 0 : cases.front()->measurement.seed;
@@ -75,8 +76,9 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.files = experiment.files;
   c.load_average_start = load_averages();
   if (options.mode == RunMode::kPerf || options.mode == RunMode::kAll) {
-    c.probes = run_probes(
-        ProbeOptions{c.threads, options.reprobe, c.onednn_version, probe_dtypes(cases)}, env);
+    c.probes = run_probes(ProbeOptions{c.threads, options.reprobe, c.onednn_version, c.onednn_isa,
+                                       probe_dtypes(cases)},
+                          env);
     for (const auto& [threads, figure] : c.probes.gemm_gflops["f32"]) {
       c.gemm_gflops[threads] = figure.median;
       c.disturbed = c.disturbed || figure.disturbed();

@@ -3,6 +3,7 @@
 // least `repetitions` samples adding up to `min_time_ms`, or `max_repetitions` rounds have run.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -15,15 +16,21 @@ namespace attnbench {
 struct TimedRounds {
   std::vector<std::vector<double>> samples;  // per executor, milliseconds, in the order they ran
   double foreign_cpu = 0;                    // share of the cores other processes used meanwhile
+  std::vector<double> canary_ms;             // canaries between the rounds (measure/machine_probes)
 };
 
-// `outs[i]` is executor i's output buffer. Warm-ups run first, untimed.
+// `outs[i]` is executor i's output buffer. Warm-ups run first, untimed. A canary on `threads`
+// threads runs before the first round, after the last, and between rounds every 2 ms of
+// timed work, so that it costs about a tenth of the timed time.
 TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors& inputs,
-                             std::span<float* const> outs, const Measurement& measurement);
+                             std::span<float* const> outs, const Measurement& measurement,
+                             int threads);
 
 // The summary of one executor's samples, the samples themselves included.
 LatencyMs latency_of(const std::vector<double>& samples);
 
-NoiseFigures noise_of(const LatencyMs& latency, double foreign_cpu, const Measurement& m);
+// `canary`: the canaries' median over the reference (nullopt: none ran, as in decode).
+NoiseFigures noise_of(const LatencyMs& latency, double foreign_cpu, std::optional<double> canary,
+                      const Measurement& m);
 
 }  // namespace attnbench

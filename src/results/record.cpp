@@ -363,6 +363,10 @@ Json to_json(const CaseRecord& r) {
       {"baseline_reason", r.baseline_reason},
       {"speedup_vs_full", optional_json(r.speedup_vs_full)},
       {"layout_ms", r.layout_ms},
+      {"wall_ms", r.wall_ms ? Json{{"setup", r.wall_ms->setup},
+                                   {"check", r.wall_ms->check},
+                                   {"timed", r.wall_ms->timed}}
+                            : Json(nullptr)},
       {"prepare_ms", r.prepare_ms},
       {"balance", r.balance},
       {"side_flops", r.side_flops},
@@ -414,6 +418,10 @@ CaseRecord case_from_json(const Json& raw) {
   r.baseline_reason = j.value("baseline_reason", "");
   r.speedup_vs_full = optional_from<double>(j, "speedup_vs_full");
   read(j, "layout_ms", r.layout_ms), read(j, "prepare_ms", r.prepare_ms);
+  if (j.contains("wall_ms") && j.at("wall_ms").is_object()) {
+    const Json& w = j.at("wall_ms");
+    r.wall_ms = WallMs{w.value("setup", 0.0), w.value("check", 0.0), w.value("timed", 0.0)};
+  }
   read(j, "balance", r.balance), read(j, "side_flops", r.side_flops);
   const Json& f = j.at("flops");
   read(f, "useful", r.flops.useful), read(f, "executed", r.flops.executed);

@@ -46,6 +46,15 @@ struct LatencyMs {
 };
 
 // How much to trust a latency: its spread, and the CPU other processes took while it ran.
+// Where a case's wall time went, in milliseconds. The executors of a cell share its setup and
+// its timed window (they run interleaved), so those are the cell's; the check is the executor's
+// own untimed pass (building it, one run for peak memory, the comparison with the reference).
+struct WallMs {
+  double setup = 0;  // inputs, mask and layout, executors built for the rounds, everything else
+  double check = 0;
+  double timed = 0;  // warm-ups, timed rounds and canaries
+};
+
 struct NoiseFigures {
   double cv = 0;
   double foreign_cpu = 0;  // CPU time of other processes in the timed window, share of the cores
@@ -170,6 +179,7 @@ struct CaseRecord {
   std::optional<NoiseFigures> noise;
   std::optional<LatencyMs> latency_ms;
   double layout_ms = 0;
+  std::optional<WallMs> wall_ms;
   double prepare_ms = 0;                           // content-dependent patterns' decisions
   std::map<std::string, double> balance;           // their bucket / block balance statistics
   std::map<std::string, std::int64_t> side_flops;  // work besides attention pairs (estimates)

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "core/check.hpp"
 #include "core/layout_bound.hpp"
 #include "exec/executor.hpp"
@@ -24,7 +27,8 @@ namespace {
 struct Slot {
   const Case* c;
   CaseRecord* record;
-  std::int64_t workspace = 0;  // its own bytes beyond inputs, output and layout
+  std::int64_t workspace = 0;         // its own bytes beyond inputs, output and layout
+  double check_ms = 0, timed_ms = 0;  // its untimed check pass; the timed window it ran in
   bool active() const { return record->status != CaseStatus::kSkipped; }
 };
 
@@ -97,9 +101,14 @@ void set_probe_fractions(CaseRecord& r, const CaseOptions& options) {
   }
 }
 
-// Times `slots` together, interleaved round by round.
-void time_together(std::span<Slot* const> slots, const PreparedMask& mask, const Problem& problem,
-                   const Tensors& in, const CaseOptions& options) {
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// Times `slots` together, interleaved round by round; returns the timed window's milliseconds.
+double time_together(std::span<Slot* const> slots, const PreparedMask& mask, const Problem& problem,
+                     const Tensors& in, const CaseOptions& options) {
   std::vector<std::unique_ptr<Executor>> executors;
   std::vector<std::vector<float>> outs;
   std::vector<Executor*> running;
@@ -114,7 +123,9 @@ void time_together(std::span<Slot* const> slots, const PreparedMask& mask, const
   }
   const Measurement& m = slots.front()->c->measurement;
   const int threads = static_cast<int>(slots.front()->c->key.threads);
+  const auto start = std::chrono::steady_clock::now();
   const TimedRounds rounds = time_interleaved(running, in, out_pointers, m, threads);
+  const double window = ms_since(start);
   const double canary = summarize(rounds.canary_ms).median / canary_reference_ms(threads);
   for (std::size_t i = 0; i < slots.size(); ++i) {
     CaseRecord& r = *slots[i]->record;
@@ -122,13 +133,16 @@ void time_together(std::span<Slot* const> slots, const PreparedMask& mask, const
     r.noise = noise_of(*r.latency_ms, rounds.foreign_cpu, canary, m);
     r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
     set_probe_fractions(r, options);
+    slots[i]->timed_ms = window;
   }
+  return window;
 }
 
-// Every executor alive at once must fit; otherwise each is timed on its own.
-void time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t limit,
-               const PreparedMask& mask, const Problem& problem, const Tensors& in,
-               const CaseOptions& options) {
+// Every executor alive at once must fit; otherwise each is timed on its own. Returns the
+// milliseconds of the timed windows.
+double time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t limit,
+                 const PreparedMask& mask, const Problem& problem, const Tensors& in,
+                 const CaseOptions& options) {
   std::vector<Slot*> timed;
   std::int64_t together = shared_bytes;
   for (Slot& slot : slots) {
@@ -137,9 +151,12 @@ void time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t
       together += slot.workspace;
     }
   }
-  if (timed.empty()) return;
+  if (timed.empty()) return 0;
   if (together <= limit) return time_together(timed, mask, problem, in, options);
-  for (Slot* slot : timed) time_together(std::span(&slot, 1), mask, problem, in, options);
+  double windows = 0;
+  for (Slot* slot : timed)
+    windows += time_together(std::span(&slot, 1), mask, problem, in, options);
+  return windows;
 }
 
 // Computed once for the cell (the executors share mask and inputs), copied into each open
@@ -163,7 +180,8 @@ void share_quality_and_decisions(std::vector<Slot>& slots, const Case& first,
   }
 }
 
-void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
+// Fills the checks and timed windows of `times`; the caller derives the setup from them.
+void execute_cell(std::vector<Slot>& slots, const CaseOptions& options, CellTimes& times) {
   const Case& first = *slots.front().c;
   const Problem problem = problem_of(first);
   const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
@@ -192,6 +210,7 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
     }
     return;
   }
+  times.layout = mask.layout_ms;
   const std::int64_t shared = io + static_cast<std::int64_t>(mask.layout.bytes());
   for (Slot& slot : slots) {
     if (!slot.active()) continue;
@@ -209,9 +228,20 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options) {
   }
   share_quality_and_decisions(slots, first, mask, stats, problem, inputs, options);
   for (Slot& slot : slots) {
-    if (slot.active()) check_pass(slot, mask, problem, inputs, options);
+    if (!slot.active()) continue;
+    const auto start = std::chrono::steady_clock::now();
+    check_pass(slot, mask, problem, inputs, options);
+    times.check += slot.check_ms = ms_since(start);
   }
-  if (options.perf) time_cell(slots, shared, limit, mask, problem, inputs, options);
+  if (options.perf) times.timed = time_cell(slots, shared, limit, mask, problem, inputs, options);
+}
+
+// The cell's setup is its wall time outside the checks and the timed windows.
+void set_wall_times(std::vector<Slot>& slots, double cell_ms, CellTimes& times) {
+  times.setup = std::max(cell_ms - times.check - times.timed, 0.0);
+  for (Slot& slot : slots) {
+    if (slot.active()) slot.record->wall_ms = WallMs{times.setup, slot.check_ms, slot.timed_ms};
+  }
 }
 
 // A failure before the records have their own outcome is every still-open record's outcome.
@@ -225,7 +255,13 @@ void fail_open(std::vector<CaseRecord>& records, const std::string& message) {
 
 }  // namespace
 
-std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options) {
+CellTimes& CellTimes::operator+=(const CellTimes& other) {
+  setup += other.setup, layout += other.layout, check += other.check, timed += other.timed;
+  return *this;
+}
+
+std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options,
+                                 CellTimes* times) {
   ATTNBENCH_CHECK(!cases.empty());
   if (!cases.front()->skip_reason.empty()) {  // a sweep point the pattern cannot take
     std::vector<CaseRecord> records;
@@ -247,11 +283,19 @@ std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseO
   for (std::size_t i = 0; i < cases.size(); ++i) slots.push_back(Slot{cases[i], &records[i]});
   omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
   try {
+    const auto start = std::chrono::steady_clock::now();
+    CellTimes cell;
     if (cases.front()->key.pass == Pass::kDecode) {
-      run_decode_cell(cases, records, options);
+      run_decode_cell(cases, records, options, cell);
+      for (Slot& slot : slots) {
+        if (slot.record->wall_ms) slot.check_ms = slot.record->wall_ms->check;
+        if (slot.record->wall_ms) slot.timed_ms = slot.record->wall_ms->timed;
+      }
     } else {
-      execute_cell(slots, options);
+      execute_cell(slots, options, cell);
     }
+    set_wall_times(slots, ms_since(start), cell);
+    if (times != nullptr) *times = cell;
   } catch (const CaseAborted&) {
     throw;
   } catch (const std::bad_alloc&) {  // what the guard did not foresee: a skip, not a dead sweep

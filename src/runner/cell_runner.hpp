@@ -10,7 +10,19 @@
 
 namespace attnbench {
 
-// `cases` share every axis but the executor. One record per case, in the same order.
-std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options);
+// Where a cell's wall time went, in milliseconds; summed over a sweep's cells, it is the account
+// of the run's time that the run summary prints.
+struct CellTimes {
+  double setup = 0;   // everything but checks and timed windows (layout_ms included)
+  double layout = 0;  // building the block layout
+  double check = 0;   // the executors' untimed check passes
+  double timed = 0;   // warm-ups, timed rounds and canaries
+  CellTimes& operator+=(const CellTimes& other);
+};
+
+// `cases` share every axis but the executor. One record per case, in the same order. `times`,
+// when given, receives the cell's account.
+std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options,
+                                 CellTimes* times = nullptr);
 
 }  // namespace attnbench

@@ -151,10 +151,17 @@ bool enough(const std::vector<std::vector<double>>& samples, const Measurement& 
   return true;
 }
 
-// The executors in interleaved rounds, each run from a freshly filled cache (untimed).
-void time_decoders(std::span<CaseRecord* const> records, std::span<const Case* const> cases,
-                   const DecodeCell& cell, const CaseOptions& options) {
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// The executors in interleaved rounds, each run from a freshly filled cache (untimed). Returns
+// the window's milliseconds (executors built, warm-ups, rounds), which each record keeps.
+double time_decoders(std::span<CaseRecord* const> records, std::span<const Case* const> cases,
+                     const DecodeCell& cell, const CaseOptions& options) {
   using Clock = std::chrono::steady_clock;
+  const auto window_start = Clock::now();
   std::vector<std::unique_ptr<DecodeExecutor>> executors;
   std::vector<std::vector<float>> outs;
   for (const Case* c : cases) {
@@ -182,11 +189,13 @@ void time_decoders(std::span<CaseRecord* const> records, std::span<const Case* c
     }
   }
   const double foreign = foreign_cpu_share(start, read_cpu_times());
+  const double window = ms_since(window_start);
   const std::optional<ProbeFigure>& dram = options.probes.dram_read_gbs;
   for (std::size_t i = 0; i < records.size(); ++i) {
     CaseRecord& r = *records[i];
     r.latency_ms = latency_of(samples[i]);
     r.noise = noise_of(*r.latency_ms, foreign, std::nullopt, m);
+    r.wall_ms->timed = window;
     DecodeFigures& d = *r.decode;
     const double seconds = r.latency_ms->median * 1e-3;
     d.tokens_per_s = static_cast<double>(d.steps * d.tokens_per_step * r.key.batch) / seconds;
@@ -197,12 +206,13 @@ void time_decoders(std::span<CaseRecord* const> records, std::span<const Case* c
       d.cache_resident = *d.bandwidth_fraction > 1;
     }
   }
+  return window;
 }
 
 }  // namespace
 
 void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> records,
-                     const CaseOptions& options) {
+                     const CaseOptions& options, CellTimes& times) {
   const Case& first = *cases.front();
   DecodeCell cell;
   cell.shape = DecodeShape{first.kv_len, first.q_len, first.measurement.decode_steps,
@@ -233,7 +243,10 @@ void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> r
                               format_bytes(r.memory.analytic_bytes), format_bytes(limit));
       continue;
     }
+    const auto check_start = std::chrono::steady_clock::now();
     check_one(r, *cases[i], cell, options);
+    r.wall_ms = WallMs{0, ms_since(check_start), 0};  // the setup: the cell's, set by run_cell
+    times.check += r.wall_ms->check;
     if (r.status != CaseStatus::kFailed) {
       active.push_back(&r);
       active_cases.push_back(cases[i]);
@@ -242,9 +255,13 @@ void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> r
   }
   if (!options.perf || active.empty()) return;
   // As in forward cells: every executor alive at once must fit, otherwise each is timed alone.
-  if (together <= limit) return time_decoders(active, active_cases, cell, options);
+  if (together <= limit) {
+    times.timed = time_decoders(active, active_cases, cell, options);
+    return;
+  }
   for (std::size_t i = 0; i < active.size(); ++i) {
-    time_decoders(std::span(&active[i], 1), std::span(&active_cases[i], 1), cell, options);
+    times.timed +=
+        time_decoders(std::span(&active[i], 1), std::span(&active_cases[i], 1), cell, options);
   }
 }
 

@@ -8,10 +8,13 @@
 #include <span>
 
 #include "runner/case_runner.hpp"
+#include "runner/cell_runner.hpp"
 
 namespace attnbench {
 
+// Fills the checks and timed windows of `times` and of each record's wall_ms; the caller adds
+// the cell's setup.
 void run_decode_cell(std::span<const Case* const> cases, std::span<CaseRecord> records,
-                     const CaseOptions& options);
+                     const CaseOptions& options, CellTimes& times);
 
 }  // namespace attnbench

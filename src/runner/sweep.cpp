@@ -32,6 +32,7 @@
 #include "runner/shard.hpp"
 #include "runner/signals.hpp"
 #include "runner/sweep_runner.hpp"
+#include "runner/time_account.hpp"
 
 namespace attnbench {
 
@@ -244,11 +245,23 @@ std::string resume_hint(const Experiment& experiment, const SweepOptions& option
   return hint + " --resume " + quote(dir);
 }
 
+// This process's part of the run: its wall time from the start of the sweep and its cells' account.
+struct RunTime {
+  std::chrono::steady_clock::time_point start;
+  CellTimes cells;
+  double wall_s() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+};
+
 int finish(const Experiment& experiment, const SweepOptions& options, const std::string& dir,
-           int signal) {
+           int signal, const RunTime& time) {
+  const double wall_s = time.wall_s();
   ResultsFile(dir + "/results.jsonl")
-      .append_line(Json{
-          {"type", "end"}, {"finished_utc", utc_timestamp()}, {"load_average", load_averages()}}
+      .append_line(Json{{"type", "end"},
+                        {"finished_utc", utc_timestamp()},
+                        {"load_average", load_averages()},
+                        {"time_s", time_account_json(time.cells, wall_s)}}
                        .dump());
   const RunResults results = read_results(dir + "/results.jsonl");
   const std::vector<std::string> written = write_reports(results, dir, all_formats());
@@ -263,8 +276,9 @@ int finish(const Experiment& experiment, const SweepOptions& options, const std:
       parts.push_back(fmt::format("{} {}", counts[status], to_string(status)));
     }
   }
-  summary += fmt::format("\n{}\nviews: {}/ {}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "),
-                         dir, files_in_short(written), dir);
+  summary +=
+      fmt::format("\n{}\n{}views: {}/ {}\nresults: {}/results.jsonl\n", fmt::join(parts, ", "),
+                  time_account_text(time.cells, wall_s), dir, files_in_short(written), dir);
   print_summary(summary);
   if (signal != 0) {
     spdlog::warn("stopped by {}: finish with `{}`", strsignal(signal),
@@ -277,6 +291,7 @@ int finish(const Experiment& experiment, const SweepOptions& options, const std:
 }  // namespace
 
 int run_sweep(const Experiment& given, const SweepOptions& given_options) {
+  const auto start = std::chrono::steady_clock::now();
   SweepOptions options = given_options;
   if (options.resume) options.resume = run_folder_of(*options.resume);  // or its results.jsonl
   Experiment experiment = given;  // --mode quality: one reference case per cell instead
@@ -322,7 +337,7 @@ int run_sweep(const Experiment& given, const SweepOptions& given_options) {
                      previous ? previous->cases : std::vector<CaseRecord>{}, options.mode,
                      options.show_ids);
   if (!runner.run(stop_requested())) return 1;  // the results folder disappeared
-  return finish(experiment, options, dir, stop_signal());
+  return finish(experiment, options, dir, stop_signal(), RunTime{start, runner.times()});
 }
 
 }  // namespace attnbench

@@ -48,7 +48,9 @@ bool SweepRunner::run(const std::atomic<bool>& stop) {
 
 void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t position) {
   for (const Case* c : cell) done_.insert(c->id());
-  std::vector<CaseRecord> records = run_cell(cell, options_);
+  CellTimes times;
+  std::vector<CaseRecord> records = run_cell(cell, options_, &times);
+  times_ += times;
   for (const CaseRecord& r : records) note(r);
   for (std::size_t i = 0; i < cell.size(); ++i) {
     attach(*cell[i], records[i]);
@@ -115,7 +117,9 @@ const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
                                  b.measurement.baseline_max_s);
   } else {
     const Case* one = &b;
-    record = run_cell(std::span(&one, 1), options_).front();
+    CellTimes times;
+    record = run_cell(std::span(&one, 1), options_, &times).front();
+    times_ += times;
   }
   record.is_baseline = true;
   record.mode = mode_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runner/case_runner.hpp"
+#include "runner/cell_runner.hpp"
 #include "runner/progress.hpp"
 #include "runner/results_file.hpp"
 
@@ -28,6 +29,9 @@ class SweepRunner {
   // deleted or moved away mid-run: the sweep stops before the next cell.
   bool run(const std::atomic<bool>& stop);
 
+  // The account of this process's cells, baselines included.
+  const CellTimes& times() const { return times_; }
+
  private:
   void run_cell_now(const std::vector<const Case*>& cell, std::size_t position);
   void note(const CaseRecord& r);  // done, and timed or why not
@@ -43,6 +47,7 @@ class SweepRunner {
   std::map<std::string, std::string> untimed_;             // by id: why a record has no latency
   RunMode mode_;
   Progress progress_;
+  CellTimes times_;
 };
 
 }  // namespace attnbench

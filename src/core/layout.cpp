@@ -6,19 +6,13 @@
 #include <cstring>
 #include <exception>
 
+#include "core/tile_rows.hpp"
+
 namespace attnbench {
 
 std::span<const LayoutTile> BlockLayout::row(int head, Index q_tile) const {
   const Index index = layout_head(head) * q_tiles + q_tile;
   return {tiles.data() + row_start[index], tiles.data() + row_start[index + 1]};
-}
-
-Index BlockLayout::q_tile_rows(Index q_tile) const {
-  return std::min(shape.block_q, shape.q_len - q_tile * shape.block_q);
-}
-
-Index BlockLayout::kv_tile_cols(Index kv_tile) const {
-  return std::min(shape.block_kv, shape.kv_len - kv_tile * shape.block_kv);
 }
 
 std::size_t BlockLayout::bytes() const {
@@ -128,19 +122,60 @@ TileKind scan_tile(const Pattern& pattern, int head, const TileRect& tile, Index
   return allowed == area ? TileKind::kFull : TileKind::kPartial;
 }
 
-// Stores the scanned mask in `row`, or refers to the chunk's copy of the same mask.
+// Stores the tile's mask in `row` (written by `write`, into zeroed bytes), or refers to the
+// chunk's copy of the mask with the same `key`: the mask itself, or a TileRows signature.
+template <class WriteMask>
 void add_partial(RowBuild& row, std::int64_t row_index, std::int32_t kv_tile,
-                 const std::vector<std::uint8_t>& mask, ChunkMasks& chunk) {
-  const std::uint64_t hash = hash_bytes(mask);
-  if (const ChunkMasks::Entry* same = chunk.find(hash, mask)) {
+                 const std::vector<std::uint8_t>& key, std::size_t mask_size, ChunkMasks& chunk,
+                 const WriteMask& write) {
+  const std::uint64_t hash = hash_bytes(key);
+  if (const ChunkMasks::Entry* same = chunk.find(hash, key)) {
     row.shared.push_back({row.tiles.size(), same->row, same->offset});
     row.tiles.push_back({kv_tile, TileKind::kPartial, -1});
     return;
   }
   const auto offset = static_cast<std::int64_t>(row.masks.size());
-  chunk.remember(hash, mask, row_index, offset);
+  chunk.remember(hash, key, row_index, offset);
   row.tiles.push_back({kv_tile, TileKind::kPartial, offset});
-  row.masks.insert(row.masks.end(), mask.begin(), mask.end());
+  row.masks.resize(row.masks.size() + mask_size, 0);
+  write(row.masks.data() + offset);
+}
+
+// A tile the classifier left open, by the pattern's intervals: counted from them, and its mask
+// written only when the chunk has not stored the same one.
+void add_by_intervals(RowBuild& row, std::int64_t row_index, std::int32_t kv_tile,
+                      const TileRect& rect, const TileRows& rows, Index block_kv,
+                      std::size_t mask_size, ChunkMasks& chunk) {
+  thread_local std::vector<std::uint8_t> signature;
+  const Index allowed = rows.describe(rect.k_begin, rect.k_end, signature);
+  const Index area = (rect.q_end - rect.q_begin) * (rect.k_end - rect.k_begin);
+  if (allowed == 0) return;
+  if (allowed == area) {
+    row.tiles.push_back({kv_tile, TileKind::kFull, -1});
+    return;
+  }
+  add_partial(row, row_index, kv_tile, signature, mask_size, chunk,
+              [&](std::uint8_t* mask) { rows.fill(rect.k_begin, rect.k_end, block_kv, mask); });
+}
+
+// A tile the classifier left open, by scanning the pattern's predicate row by row.
+void add_by_scan(RowBuild& row, std::int64_t row_index, std::int32_t kv_tile, const TileRect& rect,
+                 const Pattern& pattern, int head, const LayoutShape& shape, ChunkMasks& chunk) {
+  const std::size_t mask_size = static_cast<std::size_t>(shape.block_q * shape.block_kv);
+  // One scratch tile per thread: a million-token layout builds 16K rows.
+  thread_local std::vector<std::uint8_t> scratch;
+  scratch.resize(mask_size);
+  const bool ragged =
+      rect.k_end - rect.k_begin < shape.block_kv || rect.q_end - rect.q_begin < shape.block_q;
+  if (ragged) std::fill(scratch.begin(), scratch.end(), 0);  // bytes past the edge stay 0
+  const TileKind scanned = scan_tile(pattern, head, rect, shape.block_kv, scratch.data());
+  if (scanned == TileKind::kEmpty) return;
+  if (scanned == TileKind::kFull) {
+    row.tiles.push_back({kv_tile, TileKind::kFull, -1});
+    return;
+  }
+  add_partial(row, row_index, kv_tile, scratch, mask_size, chunk,
+              [&](std::uint8_t* mask) { std::memcpy(mask, scratch.data(), mask_size); });
 }
 
 RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLayout& layout,
@@ -150,9 +185,9 @@ RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLa
   const Index row_begin = q_tile * shape.block_q;
   TileRect rect{row_begin + offset, row_begin + layout.q_tile_rows(q_tile) + offset, 0, 0};
   const std::size_t mask_size = static_cast<std::size_t>(shape.block_q * shape.block_kv);
-  // One scratch tile per thread: a million-token layout builds 16K rows.
-  thread_local std::vector<std::uint8_t> scratch;
-  scratch.resize(mask_size);
+  const auto* intervals = dynamic_cast<const IntervalPattern*>(&pattern);
+  thread_local TileRows rows;
+  bool rows_loaded = false;
   RowBuild row;
   for (std::int32_t t : candidate_tiles(pattern, head, rect, shape.block_kv, layout.kv_tiles)) {
     rect.k_begin = t * shape.block_kv;
@@ -163,16 +198,13 @@ RowBuild build_row(const Pattern& pattern, int head, Index q_tile, const BlockLa
       row.tiles.push_back({t, TileKind::kFull, -1});
       continue;
     }
-    const bool ragged =
-        rect.k_end - rect.k_begin < shape.block_kv || rect.q_end - rect.q_begin < shape.block_q;
-    if (ragged) std::fill(scratch.begin(), scratch.end(), 0);  // bytes past the edge stay 0
-    const TileKind scanned = scan_tile(pattern, head, rect, shape.block_kv, scratch.data());
-    if (scanned == TileKind::kEmpty) continue;
-    if (scanned == TileKind::kFull) {
-      row.tiles.push_back({t, TileKind::kFull, -1});
+    if (intervals == nullptr) {
+      add_by_scan(row, row_index, t, rect, pattern, head, shape, chunk);
       continue;
     }
-    add_partial(row, row_index, t, scratch, chunk);
+    if (!rows_loaded) rows.load(*intervals, head, rect.q_begin, rect.q_end);
+    rows_loaded = true;
+    add_by_intervals(row, row_index, t, rect, rows, shape.block_kv, mask_size, chunk);
   }
   return row;
 }

@@ -3,6 +3,7 @@
 // element mask). Empty tiles are not stored, so memory is proportional to the visited tiles.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -44,9 +45,15 @@ class BlockLayout {
   int layout_head(int head) const { return layout_heads == 1 ? 0 : head; }
   std::span<const LayoutTile> row(int head, Index q_tile) const;
   const std::uint8_t* mask(const LayoutTile& tile) const { return masks.data() + tile.mask_offset; }
-  Index q_tile_rows(Index q_tile) const;    // the real (ragged-aware) height of a query tile
-  Index kv_tile_cols(Index kv_tile) const;  // the real width of a key tile
-  std::size_t bytes() const;                // the layout's own memory, its transpose included
+  // The real (ragged-aware) height of a query tile and width of a key tile; inline, because the
+  // statistics ask for them per tile row.
+  Index q_tile_rows(Index q_tile) const {
+    return std::min(shape.block_q, shape.q_len - q_tile * shape.block_q);
+  }
+  Index kv_tile_cols(Index kv_tile) const {
+    return std::min(shape.block_kv, shape.kv_len - kv_tile * shape.block_kv);
+  }
+  std::size_t bytes() const;  // the layout's own memory, its transpose included
   std::span<const TransposedTile> column(int head, Index kv_tile) const;  // needs the transpose
 };
 

@@ -66,12 +66,13 @@ Index causal_pairs(const BlockLayout& layout, int heads, Index q_offset) {
   const LayoutShape& s = layout.shape;
   for (int h = 0; h < layout.layout_heads; ++h) {
     for (Index qt = 0; qt < layout.q_tiles; ++qt) {
+      const Index first_position = qt * s.block_q + q_offset;
       for (const LayoutTile& tile : layout.row(h, qt)) {
+        const Index first_key = tile.kv_tile * s.block_kv;
+        const Index cols = layout.kv_tile_cols(tile.kv_tile);
+        if (first_key + cols - 1 <= first_position) continue;  // wholly at or below the diagonal
         for (Index r = 0; r < layout.q_tile_rows(qt); ++r) {
-          const Index position = qt * s.block_q + r + q_offset;
-          const Index first_key = tile.kv_tile * s.block_kv;
-          for (Index c = std::max<Index>(0, position + 1 - first_key);
-               c < layout.kv_tile_cols(tile.kv_tile); ++c) {
+          for (Index c = std::max<Index>(0, first_position + r + 1 - first_key); c < cols; ++c) {
             if (tile.kind == TileKind::kFull || layout.mask(tile)[r * s.block_kv + c]) return 0;
           }
         }

@@ -103,6 +103,26 @@ TEST(StreamingChat, RefusesALengthThatIsNotTheChats) {
   EXPECT_THROW(make("streaming_llm", chat_params({4, 2, 4}, 3, 2, 6), 20, 16), ParamError);
 }
 
+// The new parameters stay out of the ids at their defaults: the ids recorded in
+// results/reference before they existed still name the same cases.
+TEST(StreamingChat, IdsAtTheDefaultsAreUnchanged) {
+  auto text = [](const std::string& name,
+                 const std::vector<std::pair<std::string, ParamValue>>& params) {
+    const PatternInfo& info = *find_pattern(name);
+    PatternSpec spec{info.name, resolve_params(info, params), {}};
+    for (const ParamSpec& p : info.params) spec.param_order.push_back(p.name);
+    return spec.text();
+  };
+  EXPECT_EQ(text("streaming_llm", {}), "streaming_llm:sinks=4,window=2000,align=top_left");
+  EXPECT_EQ(text("reformer", {}),
+            "reformer:chunk=256,buckets=0,hashes=2,causal=true,seed=0,replay=,align=top_left");
+  EXPECT_EQ(text("streaming_llm", chat_params({4, 2, 4}, 3, 2, 6)),
+            "streaming_llm:sinks=2,window=6,turns=[4,2,4],gen_tokens=3,align=top_left");
+  EXPECT_EQ(text("reformer", {{"attend_across_buckets", false}}),
+            "reformer:chunk=256,buckets=0,hashes=2,causal=true,attend_across_buckets=false,seed=0,"
+            "replay=,align=top_left");
+}
+
 // The conformance suite runs the chats among streaming_llm's examples: the worked example (16),
 // one of 64 and one of 130 at both rectangular alignments (q50 kv130).
 TEST(StreamingChat, ConformanceInstancesIncludeChats) {

@@ -248,7 +248,8 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
 const bool kRegistered = register_pattern({
     .name = "reformer",
     .summary = "Reformer LSH: hash, sort by (round, bucket) into one sequence of `hashes` x n, "
-               "chunk; own + previous chunk; causal, self only as a fallback",
+               "chunk; own + previous chunk; causal, self only as a fallback; "
+               "attend_across_buckets: false: own bucket only",
     .params = {{.name = "chunk",
                 .type = ParamType::kInt,
                 .default_value = Index{256},

@@ -4,9 +4,11 @@
 // it into chunks of c, and let a query attend its own chunk and the previous one (chunk 0 wraps
 // to the last). The first chunk of a round therefore looks back at the last chunk of the
 // previous round, not inside its own. Causal by original position; self only when nothing else
-// is allowed; the union over rounds. Cross-bucket keys inside the two chunks are not masked, as
-// in trax. `replay` gives the buckets (int32 [hashes, n] in [0, buckets), the same for every
-// head, or [heads, hashes, n]) instead (patterns.md §15).
+// is allowed; the union over rounds. Cross-bucket keys inside the two chunks are seen, as in
+// trax, unless `attend_across_buckets: false` (reformer-pytorch's option): then a query sees only
+// the keys of its own bucket of that round, in its chunk and the previous one. `replay` gives the
+// buckets (int32 [hashes, n] in [0, buckets), the same for every head, or [heads, hashes, n])
+// instead (docs/patterns.md, `reformer`).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -35,6 +37,7 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
         chunk_(p.get_int("chunk")),
         hashes_(p.get_int("hashes")),
         causal_(p.get_bool("causal")),
+        across_buckets_(p.get_bool("attend_across_buckets")),
         seed_(static_cast<std::uint64_t>(p.get_int("seed"))) {
     if (g.q_len != g.kv_len || g.q_offset != 0)
       throw ParamError("align", "Reformer LSH runs self-attention: square lengths only");
@@ -125,9 +128,11 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
   }
 
   // The chunks a query sees, over every round: its own and the previous one in the rounds' one
-  // sorted sequence (at most 2 x kMaxHashes).
+  // sorted sequence (at most 2 x kMaxHashes, round r's at 2r and 2r + 1), and its bucket in
+  // each round.
   struct Window {
     std::array<std::int32_t, 2 * kMaxHashes> chunks{};
+    std::array<std::int32_t, kMaxHashes> buckets{};
     std::size_t size = 0;
     bool contains(std::int32_t c) const {
       return std::find(chunks.begin(), chunks.begin() + static_cast<std::ptrdiff_t>(size), c) !=
@@ -138,6 +143,7 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
     Window w;
     for (Index round = 0; round < hashes_; ++round) {
       const std::int32_t own = chunk_at(head, round, q);
+      w.buckets[static_cast<std::size_t>(round)] = bucket_at(head, round, q);
       w.chunks[w.size++] = own;
       w.chunks[w.size++] = static_cast<std::int32_t>((own + chunks_ - 1) % chunks_);
     }
@@ -146,11 +152,26 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
   std::int32_t chunk_at(int head, Index round, Index p) const {
     return chunk_of_[static_cast<std::size_t>((head * hashes_ + round) * geometry().q_len + p)];
   }
+  std::int32_t bucket_at(int head, Index round, Index p) const {
+    return buckets_of_[static_cast<std::size_t>((head * hashes_ + round) * geometry().q_len + p)];
+  }
 
-  // Whether key k lands, in any round, in a chunk the query sees.
+  // Whether key k lands, in any round, in a chunk the query sees. Across buckets, a key of round
+  // r may fall in the query's round-r' window (the first chunk of a round looks back at the
+  // previous round's last). Within buckets, reformer-pytorch compares the buckets offset by
+  // round (bucket + round x buckets), so only a key of the query's own bucket in the same round
+  // counts: in that round's own or previous chunk.
   bool shares_window(int head, const Window& window, Index k) const {
     for (Index round = 0; round < hashes_; ++round) {
-      if (window.contains(chunk_at(head, round, k))) return true;
+      const std::int32_t chunk = chunk_at(head, round, k);
+      if (across_buckets_) {
+        if (window.contains(chunk)) return true;
+        continue;
+      }
+      const auto r = static_cast<std::size_t>(round);
+      if (bucket_at(head, round, k) == window.buckets[r] &&
+          (chunk == window.chunks[2 * r] || chunk == window.chunks[2 * r + 1]))
+        return true;
     }
     return false;
   }
@@ -214,7 +235,7 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
   }
 
   Index chunk_, hashes_;
-  bool causal_;
+  bool causal_, across_buckets_;
   std::uint64_t seed_;
   Index buckets_ = 2, chunks_ = 1;
   std::vector<std::int32_t> chunk_of_;    // heads x hashes x n: each position's chunk per round,
@@ -227,7 +248,8 @@ class Reformer final : public ContentPattern, public RecordsDecisions {
 const bool kRegistered = register_pattern({
     .name = "reformer",
     .summary = "Reformer LSH: hash, sort by (round, bucket) into one sequence of `hashes` x n, "
-               "chunk; own + previous chunk; causal, self only as a fallback",
+               "chunk; own + previous chunk; causal, self only as a fallback; "
+               "attend_across_buckets: false: own bucket only",
     .params = {{.name = "chunk",
                 .type = ParamType::kInt,
                 .default_value = Index{256},
@@ -244,6 +266,12 @@ const bool kRegistered = register_pattern({
                 .min = 1,
                 .max = kMaxHashes},
                causal_param(true, "mask keys after the query by original position"),
+               {.name = "attend_across_buckets",
+                .type = ParamType::kBool,
+                .default_value = true,
+                .help = "false: only keys of the query's own bucket (per round) in the two chunks "
+                        "[C reformer-pytorch attend_across_buckets]",
+                .in_id_at_default = false},
                {.name = "seed",
                 .type = ParamType::kInt,
                 .default_value = Index{0},
@@ -252,7 +280,9 @@ const bool kRegistered = register_pattern({
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<Reformer>(g, p); },
     .examples = {{{"chunk", Index{4}}, {"hashes", Index{1}}},
-                 {{"chunk", Index{8}}, {"causal", false}}},
+                 {{"chunk", Index{8}}, {"causal", false}},
+                 {{"chunk", Index{4}}, {"hashes", Index{3}}, {"attend_across_buckets", false}},
+                 {{"chunk", Index{6}}, {"causal", false}, {"attend_across_buckets", false}}},
 });
 
 }  // namespace

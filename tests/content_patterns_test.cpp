@@ -66,6 +66,79 @@ TEST(Reformer, RoundsAreSortedIntoOneSequence) {
   std::filesystem::remove(path);
 }
 
+// `attend_across_buckets: false` (reformer-pytorch): a key counts only in its round's own
+// bucket, in the query's chunk or the previous one. Expected keys from an emulation of
+// reformer-pytorch's LSHAttention masks (one sort keyed by seqlen x (bucket + round x buckets)
+// + t, look_one_back, the bucket mask) on the worked example's buckets.
+TEST(Reformer, WithinBucketsWorkedExample) {
+  const std::string path =
+      replay_file("buckets_within", {1, 16}, {1, 0, 1, 2, 3, 0, 1, 2, 0, 3, 1, 2, 0, 1, 3, 2});
+  const std::vector<std::pair<std::string, ParamValue>> within = {{"chunk", Index{4}},
+                                                                  {"hashes", Index{1}},
+                                                                  {"buckets", Index{4}},
+                                                                  {"replay", path},
+                                                                  {"attend_across_buckets", false}};
+  const auto p = make("reformer", within, 16);
+  EXPECT_EQ(keys_of(*p, 0, 5), (Keys{1}));  // not 4: bucket 3, the wrapped chunk's
+  EXPECT_EQ(keys_of(*p, 0, 8), (Keys{1, 5}));
+  EXPECT_EQ(keys_of(*p, 0, 10), (Keys{0, 2, 6}));  // bucket 1 in chunks 0 and 1
+  EXPECT_EQ(keys_of(*p, 0, 13), (Keys{0, 2, 6, 10}));
+  EXPECT_EQ(keys_of(*p, 0, 15), (Keys{3, 7, 11}));
+  EXPECT_EQ(count_pairs(*p, 0), 29);
+  auto both_ways = within;
+  both_ways.emplace_back("causal", false);
+  const auto b = make("reformer", both_ways, 16);
+  EXPECT_EQ(keys_of(*b, 0, 0), (Keys{2, 6, 10}));
+  EXPECT_EQ(keys_of(*b, 0, 5), (Keys{1, 8, 12}));
+  EXPECT_EQ(count_pairs(*b, 0), 43);
+  std::filesystem::remove(path);
+}
+
+// Two rounds: a round's first chunk looks back at the previous round's last chunk, whose keys
+// are in another (round, bucket) and are masked; chunks of 4 over n = 10 straddle the rounds.
+TEST(Reformer, WithinBucketsAcrossRounds) {
+  const std::string two = replay_file("buckets_within_two", {2, 16},
+                                      {1, 0, 1, 2, 3, 0, 1, 2, 0, 3, 1, 2, 0, 1, 3, 2,    // round 0
+                                       3, 2, 0, 1, 1, 0, 2, 3, 0, 0, 1, 2, 3, 3, 1, 2});  // round 1
+  const auto p = make("reformer",
+                      {{"chunk", Index{4}},
+                       {"hashes", Index{2}},
+                       {"buckets", Index{4}},
+                       {"replay", two},
+                       {"attend_across_buckets", false}},
+                      16);
+  EXPECT_EQ(keys_of(*p, 0, 1), (Keys{1}));  // across buckets: {0}, from round 1's last chunk
+  EXPECT_EQ(keys_of(*p, 0, 6), (Keys{0, 1, 2}));
+  EXPECT_EQ(keys_of(*p, 0, 9), (Keys{2, 4, 5, 8}));
+  EXPECT_EQ(keys_of(*p, 0, 12), (Keys{0, 1, 5, 7, 8}));
+  EXPECT_EQ(count_pairs(*p, 0), 48);
+  const std::string straddle = replay_file(
+      "buckets_straddle", {2, 10}, {0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1});
+  const auto s = make("reformer",
+                      {{"chunk", Index{4}},
+                       {"hashes", Index{2}},
+                       {"buckets", Index{2}},
+                       {"causal", false},
+                       {"replay", straddle},
+                       {"attend_across_buckets", false}},
+                      10);
+  EXPECT_EQ(keys_of(*s, 0, 0), (Keys{1, 2, 4, 6}));
+  EXPECT_EQ(keys_of(*s, 0, 4), (Keys{0, 1, 2, 5, 6, 8, 9}));
+  EXPECT_EQ(keys_of(*s, 0, 7), (Keys{1, 2, 3, 5, 6, 9}));
+  EXPECT_EQ(count_pairs(*s, 0), 52);
+  std::filesystem::remove(two);
+  std::filesystem::remove(straddle);
+}
+
+// The conformance suite checks the within-bucket rule too: two examples at the four square
+// lengths, one with 3 rounds, one with chunks of 6 that straddle the rounds.
+TEST(Reformer, ConformanceInstancesIncludeWithinBuckets) {
+  int within = 0;
+  for (const PatternInstance& i : instances_of(*find_pattern("reformer")))
+    within += i.label.find("attend_across_buckets=false") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(within, 8);
+}
+
 TEST(Sinkhorn, WorkedExampleWithFixedPermutation) {  // n=16, b=4
   const std::string path = replay_file("sigma", {1, 4}, {2, 0, 3, 1});
   const auto p = make("sinkhorn", {{"block", Index{4}}, {"replay", path}}, 16);

@@ -216,6 +216,52 @@ TEST(StreamingLlm, WorkedExample) {  // n=16, S=2, W=4, q10
               0.234, 0.0005);
 }
 
+// Multi-turn chat (docs/patterns.md, streaming_llm): n = 16, S = 2, W = 6, turns [4, 2, 4],
+// gen_tokens 3. Turn 1 keeps one recent key (5); turn 2's prompt and generation (7) exceed the
+// window, so only the sinks stay. Expected keys from streaming-llm's evict_for_space run on
+// position indices.
+TEST(StreamingLlm, MultiTurnWorkedExample) {
+  const P chat = {{"sinks", Index{2}},
+                  {"window", Index{6}},
+                  {"turns", IndexList{4, 2, 4}},
+                  {"gen_tokens", Index{3}}};
+  const auto p = make("streaming_llm", chat, 16);
+  EXPECT_EQ(keys_of(*p, 0, 5), range(0, 5));  // the first turn is never evicted
+  EXPECT_EQ(keys_of(*p, 0, 6), (Keys{0, 1, 5, 6}));
+  EXPECT_EQ(keys_of(*p, 0, 9), (Keys{0, 1, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(keys_of(*p, 0, 10), (Keys{0, 1, 10}));
+  EXPECT_EQ(keys_of(*p, 0, 15), (Keys{0, 1, 10, 11, 12, 13, 14, 15}));
+  EXPECT_EQ(count_pairs(*p, 0), 76);
+  EXPECT_EQ(p->closed_form_pairs(0), 76);
+  // Cache slots: the sinks at 0 and 1, keys 5 .. 9 at 2 .. 6; q15's keys 10 .. 15 at 2 .. 7.
+  EXPECT_EQ(p->relative_position(0, 9, 0), 6);
+  EXPECT_EQ(p->relative_position(0, 9, 5), 4);
+  EXPECT_EQ(p->relative_position(0, 15, 1), 6);
+  // The same chat with W = 5: turn 1 keeps no recent key.
+  const auto narrow = make("streaming_llm",
+                           {{"sinks", Index{2}},
+                            {"window", Index{5}},
+                            {"turns", IndexList{4, 2, 4}},
+                            {"gen_tokens", Index{3}}},
+                           16);
+  EXPECT_EQ(keys_of(*narrow, 0, 6), (Keys{0, 1, 6}));
+  EXPECT_EQ(count_pairs(*narrow, 0), 72);
+  expect_closed_forms("streaming_llm",
+                      {{"sinks", Index{4}},
+                       {"window", Index{20}},
+                       {"turns", IndexList{20, 10, 10}},
+                       {"gen_tokens", Index{9}}},
+                      {64});
+  EXPECT_EQ(count_pairs(*make("streaming_llm",
+                              {{"sinks", Index{3}},
+                               {"window", Index{48}},
+                               {"turns", IndexList{40, 30, 21}},
+                               {"gen_tokens", Index{14}}},
+                              130),
+                        0),
+            3817);
+}
+
 TEST(LongT5, WorkedExample) {  // n=16, r=2, k=4, g=4; globals are keys 16..19
   const auto p = make("longt5", {{"radius", Index{2}}, {"block_tokens", Index{4}}}, 16);
   ASSERT_EQ(p->geometry().kv_len, 20);

@@ -41,7 +41,7 @@ int patterns_command(bool json) {
     for (const ParamSpec& spec : info->params) {
       const std::string choices =
           spec.choices.empty() ? "" : fmt::format(" {{{}}}", fmt::join(spec.choices, "|"));
-      fmt::print("    {:<16} {:<8} default {:<10} {}{}\n", spec.name, type_name(spec.type),
+      fmt::print("    {:<21} {:<8} default {:<10} {}{}\n", spec.name, type_name(spec.type),
                  format_value(spec.default_value), spec.help, choices);
     }
   }

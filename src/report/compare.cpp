@@ -39,7 +39,8 @@ void compare_contexts(const RunContext& a, const RunContext& b, std::vector<std:
 }
 
 bool same_binary(const RunContext& a, const RunContext& b) {
-  return !a.build_id.empty() && a.build_id == b.build_id && a.hostname == b.hostname;
+  return !a.build_id.empty() && a.build_id == b.build_id && a.hostname == b.hostname &&
+         a.cpu_model == b.cpu_model;
 }
 
 std::map<std::string, const CaseRecord*> by_id(const RunResults& run,

@@ -14,7 +14,7 @@ std::string type_name(ParamType type) {
     case ParamType::kChoice: return "choice";
     case ParamType::kIntList: return "int list";
     case ParamType::kString: return "string";
-    case ParamType::kIntOrList: return "int or list";
+    case ParamType::kIntOrList: return "int|list";
   }
   return "?";
 }

@@ -13,7 +13,8 @@ static nlohmann::ordered_json param_json(const ParamSpec& spec) {
   std::visit([&](const auto& v) { j["default"] = v; }, spec.default_value);
   j["help"] = spec.help;
   if (!spec.choices.empty()) j["choices"] = spec.choices;
-  if (spec.type == ParamType::kInt || spec.type == ParamType::kIntList) {
+  if (spec.type == ParamType::kInt || spec.type == ParamType::kIntList ||
+      spec.type == ParamType::kIntOrList) {
     j["min"] = spec.min;
     j["max"] = spec.max;
   }

@@ -35,6 +35,12 @@ ParamValue read_param(const YamlSource& src, const YAML::Node& node, const std::
                             static_cast<double>(spec.max));
     case ParamType::kChoice: return src.read_choice(node, key, spec.choices);
     case ParamType::kIntList: return src.read_int_list(node, key, spec.min, spec.max);
+    case ParamType::kIntOrList: {
+      // One value either way it is written ([128] is 128), so both give the same case id.
+      IndexList values = src.read_int_axis(node, key, spec.min, spec.max);
+      if (values.size() == 1) return values.front();
+      return values;
+    }
     case ParamType::kString: {
       if (spec.name != "replay") return src.read_string(node, key);
       // A replay file: relative to the config's folder, recorded with its digest.

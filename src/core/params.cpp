@@ -14,6 +14,7 @@ std::string type_name(ParamType type) {
     case ParamType::kChoice: return "choice";
     case ParamType::kIntList: return "int list";
     case ParamType::kString: return "string";
+    case ParamType::kIntOrList: return "int|list";
   }
   return "?";
 }
@@ -39,6 +40,11 @@ const std::string& ParamValues::get_choice(const std::string& name) const {
 }
 const IndexList& ParamValues::get_list(const std::string& name) const {
   return get_as<IndexList>(*this, name);
+}
+
+IndexList ParamValues::get_int_or_list(const std::string& name) const {
+  if (const Index* one = std::get_if<Index>(&at(name))) return {*one};
+  return get_list(name);
 }
 
 namespace {

@@ -15,7 +15,9 @@ using Index = std::int64_t;
 using IndexList = std::vector<Index>;
 using ParamValue = std::variant<bool, Index, double, std::string, IndexList>;
 
-enum class ParamType { kBool, kInt, kFloat, kChoice, kIntList, kString };
+// kIntOrList (appended, so the others keep their values): one integer or a list of them, held
+// as an Index when one value is given, so that `block: 128` and an int parameter's id agree.
+enum class ParamType { kBool, kInt, kFloat, kChoice, kIntList, kString, kIntOrList };
 
 struct ParamSpec {
   std::string name;
@@ -23,7 +25,7 @@ struct ParamSpec {
   ParamValue default_value;
   std::string help;
   std::vector<std::string> choices;  // kChoice only
-  Index min = 0;                     // kInt and every element of kIntList
+  Index min = 0;                     // kInt and every element of kIntList, kIntOrList
   Index max = Index{1} << 40;
   // False for a parameter added after case ids were published: at its default it is left out
   // of the id, so that earlier runs' ids (compare, --resume, --case) still match.
@@ -44,6 +46,8 @@ class ParamValues {
   double get_float(const std::string& name) const;
   const std::string& get_choice(const std::string& name) const;
   const IndexList& get_list(const std::string& name) const;
+  // A kIntOrList value as a list (one element when a single value was given).
+  IndexList get_int_or_list(const std::string& name) const;
   const std::string& get_string(const std::string& name) const { return get_choice(name); }
 
   const std::map<std::string, ParamValue>& all() const { return values_; }

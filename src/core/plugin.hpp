@@ -24,7 +24,9 @@
 // Raised whenever a type a plugin shares with attnbench (Pattern and its virtual functions,
 // PatternInfo, ParamSpec, ParamValues, the interval helpers) changes layout or meaning.
 // 3: Pattern::decode_keep (a virtual function: the vtable changed, no size did).
-#define ATTNBENCH_PLUGIN_ABI_VERSION 3
+// 4: ParamType::kIntOrList (a plugin that declares one would fail on an older attnbench only
+//    when a config sets it; the version refuses it at load instead).
+#define ATTNBENCH_PLUGIN_ABI_VERSION 4
 
 extern "C" {
 // Plain C, so that the check itself cannot depend on the layouts it checks. abi_version stays

@@ -229,6 +229,7 @@ void check_pattern_args(const MaskArgs& args) {
     bad("mask",
         "which mask? give a PATTERN and --seq-len, or --config FILE (with --entry, --case)");
   }
+  if (args.seq_len == 0) bad("--seq-len", "missing: a PATTERN needs --seq-len, the query length");
   if (args.seq_len < 1) bad("--seq-len", "expected a length of at least 1");
   if (args.kv_len < 0) bad("--kv-len", "expected a length of at least 1");
   if (args.heads < 1) bad("--heads", "expected at least 1 head");

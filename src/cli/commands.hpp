@@ -22,7 +22,13 @@ struct RunArgs {
 };
 
 struct MaskArgs {
-  std::string pattern;
+  std::string pattern;                // a plugin, with --seq-len; or, instead, a config's case:
+  std::string config;                 // --config FILE: the mask `run` builds for one of its cases
+  std::optional<std::string> entry;   // --entry K: an index into `patterns:` or an entry's label
+  std::vector<std::string> case_ids;  // --case ID
+  // Options given that describe a mask without a config (PATTERN, --seq-len, ...): refused with
+  // --config, whose case gives them.
+  std::vector<std::string> pattern_options;
   Index seq_len = 0;
   Index kv_len = 0;  // 0: seq_len
   Index heads = 1;
@@ -62,6 +68,8 @@ int config_command(bool json);
 struct DensityArgs {
   std::string config;
   std::vector<std::string> sets;
+  std::optional<std::string> entry;   // --entry K: only that entry's cells
+  std::vector<std::string> case_ids;  // --case ID: only those cases' cells
   std::vector<std::string> formats = {"md"};
   std::string out = "-";  // a folder for density.EXT, or "-": stdout
 };
@@ -77,8 +85,18 @@ struct CompareArgs {
   std::string format = "md";
 };
 int compare_command(const CompareArgs& args);
-int gallery_command(const std::string& config, const std::vector<std::string>& sets,
-                    const std::string& out);
+struct GalleryArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  std::string out;
+  std::optional<std::string> entry;   // --entry K: only that entry's patterns
+  std::vector<std::string> case_ids;  // --case ID: only those cases
+};
+int gallery_command(const GalleryArgs& args);
+inline int gallery_command(const std::string& config, const std::vector<std::string>& sets,
+                           const std::string& out) {
+  return gallery_command(GalleryArgs{config, sets, out, std::nullopt, {}});
+}
 // The gallery of an experiment: every pattern at the shortest of its lengths where its mask
 // differs from full or causal attention.
 Figure gallery_figure(const Experiment& experiment);

@@ -1,7 +1,7 @@
 // `attnbench density CONFIG`: the mask-density report of every distinct cell (pattern,
 // parameters, heads, lengths, tiles) of a config, without running an executor, as the density
-// view of a run (Markdown on stdout by default; --format, --out). Exit code 1 when a closed form
-// disagrees with the count or a pattern fails to build.
+// view of a run (Markdown on stdout by default; --format, --out; --entry and --case keep part of
+// the config). Exit code 1 when a closed form disagrees with the count or a pattern fails to build.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/config_cases.hpp"
 #include "core/layout_bound.hpp"
 #include "measure/memory.hpp"
 #include "report/views.hpp"
@@ -26,7 +27,8 @@ int density_command(const DensityArgs& args) {
     throw InputError(SourceLocation{"--format", 0, 0}, "", e.what());
   }
   const std::vector<Override> overrides = parse_overrides(args.sets);
-  const Experiment experiment = load_experiment(args.config, overrides);
+  Experiment experiment = load_experiment(args.config, overrides);
+  keep_chosen(experiment, CaseChoice{args.entry, args.case_ids});
   std::set<std::string> seen;
   std::vector<CaseRecord> records;
   int problems = 0;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/config_cases.hpp"
 #include "core/layout_bound.hpp"
 #include "measure/memory.hpp"
 #include "report/cells.hpp"
@@ -130,16 +131,16 @@ Figure gallery_figure(const Experiment& experiment) {
   return mask_picture(title, panels, {{kPanelPixels, 0}, false, 4});
 }
 
-int gallery_command(const std::string& config, const std::vector<std::string>& sets,
-                    const std::string& out) {
-  if (!out.ends_with(".png") && !out.ends_with(".svg")) {
+int gallery_command(const GalleryArgs& args) {
+  if (!args.out.ends_with(".png") && !args.out.ends_with(".svg")) {
     throw InputError(SourceLocation{"--out", 0, 0}, "",
-                     fmt::format("'{}': expected a file name ending in .png or .svg", out));
+                     fmt::format("'{}': expected a file name ending in .png or .svg", args.out));
   }
-  const Experiment experiment = load_experiment(config, parse_overrides(sets));
+  Experiment experiment = load_experiment(args.config, parse_overrides(args.sets));
+  keep_chosen(experiment, CaseChoice{args.entry, args.case_ids});
   const Figure figure = gallery_figure(experiment);
-  write_figure(figure, out, "--out");
-  fmt::print("wrote {} ({}x{} px)\n", out, figure.width, figure.height);
+  write_figure(figure, args.out, "--out");
+  fmt::print("wrote {} ({}x{} px)\n", args.out, figure.width, figure.height);
   return 0;
 }
 

@@ -64,15 +64,50 @@ void add_run(CLI::App& app, RunArgs& args) {
       ->check(CLI::PositiveNumber);
 }
 
+// --config (mask; density and gallery take the config as their argument too), --entry, --case.
+void add_config_choice(CLI::App* command, std::string& config, std::optional<std::string>& entry,
+                       std::vector<std::string>& case_ids, const std::string& verb) {
+  CLI::Option* file = command->get_option_no_throw("config");
+  if (file == nullptr) {
+    file = command->add_option("--config", config,
+                               "the experiment's YAML file: " + verb +
+                                   " one of its cases, built "
+                                   "as run builds it");
+  }
+  command
+      ->add_option("--entry", entry,
+                   verb + " the cases of one entry of patterns: (its 0-based index, or its label)")
+      ->needs(file);
+  command
+      ->add_option("--case", case_ids,
+                   verb + " the case with this id (an axis at its default may be left out)")
+      ->needs(file)
+      ->allow_extra_args(false);
+}
+
+// The options given that describe a mask without a config.
+std::vector<std::string> pattern_options_given(const CLI::App& mask) {
+  std::vector<std::string> given;
+  for (const char* name : {"pattern", "--seq-len", "--kv-len", "--heads", "--block", "--head-dim",
+                           "--seed", "--threads"}) {
+    if (mask.get_option(name)->count() > 0)
+      given.push_back(name == std::string("pattern") ? "PATTERN" : name);
+  }
+  return given;
+}
+
 void add_mask(CLI::App& app, MaskArgs& args) {
   CLI::App* mask = app.add_subcommand("mask", "export one pattern's mask or tile layout");
-  mask->add_option("pattern", args.pattern, "a registered pattern (see `attnbench patterns`)")
-      ->required();
-  mask->add_option("--seq-len", args.seq_len, "query length")->required();
+  mask->add_option("pattern", args.pattern,
+                   "a registered pattern (see `attnbench patterns`), with --seq-len; or --config");
+  mask->add_option("--seq-len", args.seq_len, "query length (with a PATTERN)");
   mask->add_option("--kv-len", args.kv_len, "key length (default: the query length)");
   mask->add_option("--heads", args.heads, "number of heads");
   mask->add_option("--head", args.head, "the head to export (default 0)");
-  mask->add_option("--set", args.sets, "a pattern parameter, NAME=VALUE");
+  mask->add_option("--set", args.sets,
+                   "a pattern parameter, NAME=VALUE; with --config a config value, a dotted "
+                   "KEY=VALUE as in run");
+  add_config_choice(mask, args.config, args.entry, args.case_ids, "export the mask of");
   mask->add_option("--npy", args.npy, "write the element mask as uint8 [q_len, kv_len]");
   mask->add_flag("--all-heads", args.all_heads,
                  "with --npy: uint8 [heads, q_len, kv_len]; with --png/--svg: a panel per head");
@@ -106,8 +141,7 @@ struct Args {
   ReportArgs report;
   MaskArgs mask;
   DensityArgs density;
-  std::string gallery_config, gallery_out;
-  std::vector<std::string> gallery_sets;
+  GalleryArgs gallery;
   std::vector<std::string> merge_dirs;
   std::string merge_out;
   CompareArgs compare;
@@ -119,15 +153,18 @@ struct Args {
 int dispatch(const CLI::App& app, const Args& a) {
   if (app.got_subcommand("run")) return run_command(a.run);
   if (app.got_subcommand("report")) return report_command(a.report);
-  if (app.got_subcommand("mask")) return mask_command(a.mask);
+  if (app.got_subcommand("mask")) {
+    MaskArgs mask = a.mask;
+    mask.pattern_options = pattern_options_given(*app.get_subcommand("mask"));
+    return mask_command(mask);
+  }
   if (app.got_subcommand("density")) return density_command(a.density);
   if (app.got_subcommand("merge")) return merge_runs(a.merge_dirs, a.merge_out);
   if (app.got_subcommand("compare")) return compare_command(a.compare);
   if (app.got_subcommand("conformance")) return conformance_command(a.conformance_patterns);
   if (app.got_subcommand("inputs")) return inputs_command(a.json);
   if (app.got_subcommand("config")) return config_command(a.json);
-  if (app.got_subcommand("gallery"))
-    return gallery_command(a.gallery_config, a.gallery_sets, a.gallery_out);
+  if (app.got_subcommand("gallery")) return gallery_command(a.gallery);
   return patterns_command(a.json);
 }
 
@@ -166,7 +203,8 @@ int main(int argc, char** argv) {
   add_mask(app, args.mask);
   CLI::App* density =
       app.add_subcommand("density", "mask-density report of a config, nothing executed");
-  density->add_option("config", args.density.config, "the experiment's YAML file")->required();
+  density->add_option("config,--config", args.density.config, "the experiment's YAML file")
+      ->required();
   density->add_option("--format", args.density.formats, "md (default), csv, json, latex or tex")
       ->delimiter(',');
   density->add_option("--out", args.density.out,
@@ -192,10 +230,15 @@ int main(int argc, char** argv) {
   compare->add_option("--format", c.format, "md (default) or json");
   CLI::App* gallery =
       app.add_subcommand("gallery", "every pattern of a config as mask pictures in one PNG");
-  gallery->add_option("config", args.gallery_config, "the experiment's YAML file")->required();
-  gallery->add_option("--out", args.gallery_out, "the PNG to write")->required();
-  gallery->add_option("--set", args.gallery_sets, "override a config value: a dotted KEY=VALUE");
+  gallery->add_option("config,--config", args.gallery.config, "the experiment's YAML file")
+      ->required();
+  gallery->add_option("--out", args.gallery.out, "the PNG to write")->required();
+  gallery->add_option("--set", args.gallery.sets, "override a config value: a dotted KEY=VALUE");
+  add_config_choice(gallery, args.gallery.config, args.gallery.entry, args.gallery.case_ids,
+                    "draw only");
   density->add_option("--set", args.density.sets, "override a config value: a dotted KEY=VALUE");
+  add_config_choice(density, args.density.config, args.density.entry, args.density.case_ids,
+                    "report only");
   app.add_subcommand("patterns", "list every registered pattern with its parameters")
       ->add_flag("--json", args.json, "as JSON");
   app.add_subcommand("inputs", "list the input generators a config's inputs: may name")

@@ -1,5 +1,6 @@
 // `attnbench mask`: one pattern's mask as a NumPy array, its tile layout, or a block view in
-// the terminal, without running anything.
+// the terminal, without running anything: a plugin with parameters given on the command line, or
+// a case of a config (--config, --entry, --case) built exactly as `run` builds it.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,7 +8,9 @@
 #include <utility>
 
 #include "cli/commands.hpp"
+#include "cli/config_cases.hpp"
 #include "config/expand.hpp"
+#include "config/labels.hpp"
 #include "core/cores.hpp"
 #include "core/layout.hpp"
 #include "core/layout_bound.hpp"
@@ -17,6 +20,7 @@
 #include "measure/memory.hpp"
 #include "report/mask_figure.hpp"
 #include "report/npy.hpp"
+#include "runner/case_runner.hpp"
 
 namespace attnbench {
 
@@ -145,7 +149,7 @@ void write_positions(const Pattern& pattern, int head, const std::string& path) 
 }
 
 // "sliding_window radius=100 causal=true": the name and every parameter but a default align.
-std::string spec_label(const PatternSpec& spec) {
+std::string plugin_title(const PatternSpec& spec) {
   std::string label = spec.name;
   for (const std::string& param : spec.param_order) {
     const std::string value = format_value(spec.params.at(param));
@@ -154,30 +158,39 @@ std::string spec_label(const PatternSpec& spec) {
   return label;
 }
 
+// What the outputs need besides the options: the mask, its layout and how to title it.
+struct MaskOutput {
+  const Pattern& pattern;
+  const BlockLayout& layout;
+  Index heads;
+  std::vector<std::string> title;  // the pattern's lines of a picture's title
+};
+
 // The picture: one panel (head --head), or one per head with --all-heads when heads differ.
-void write_pictures(const MaskArgs& args, const PatternSpec& spec, const BlockLayout& layout) {
+void write_pictures(const MaskArgs& args, const MaskOutput& m) {
+  const BlockLayout& layout = m.layout;
   const LayoutShape& s = layout.shape;
   const bool differ = layout.layout_heads > 1;
   std::vector<int> heads = {static_cast<int>(args.head)};
   if (args.all_heads && differ) {
     heads.clear();
-    for (int h = 0; h < static_cast<int>(args.heads); ++h) heads.push_back(h);
+    for (int h = 0; h < static_cast<int>(m.heads); ++h) heads.push_back(h);
   }
   const double pairs = static_cast<double>(s.q_len) * static_cast<double>(s.kv_len);
   std::vector<MaskPanel> panels;
   for (const int h : heads) {
     const std::string which =
-        !differ ? (args.heads > 1 ? fmt::format("all {} heads (one mask)", args.heads) : "")
-                : fmt::format("head {} of {}", h, args.heads);
+        !differ ? (m.heads > 1 ? fmt::format("all {} heads (one mask)", m.heads) : "")
+                : fmt::format("head {} of {}", h, m.heads);
     panels.push_back({&layout,
                       h,
                       {fmt::format("{}{}density {:.4f}", which, which.empty() ? "" : ": ",
                                    static_cast<double>(allowed_pairs(layout, h)) / pairs)}});
   }
-  std::vector<std::string> title = {
-      spec_label(spec),
+  std::vector<std::string> title = m.title;
+  title.push_back(
       fmt::format("{} queries x {} keys{}", s.q_len, s.kv_len,
-                  differ && !args.all_heads ? "; heads differ: --all-heads draws each" : "")};
+                  differ && !args.all_heads ? "; heads differ: --all-heads draws each" : ""));
   const MaskPictureOptions options{{args.size, args.scale}, args.tiles, 4};
   const Figure figure = mask_picture(title, panels, options);
   for (const auto& [path, option] : {std::pair{args.png, "--png"}, std::pair{args.svg, "--svg"}}) {
@@ -187,10 +200,11 @@ void write_pictures(const MaskArgs& args, const PatternSpec& spec, const BlockLa
   }
 }
 
+[[noreturn]] void bad(const std::string& option, const std::string& what) {
+  throw InputError(SourceLocation{option, 0, 0}, "", what);
+}
+
 void check_picture_args(const MaskArgs& args, Index longer) {
-  auto bad = [](const std::string& option, const std::string& what) {
-    throw InputError(SourceLocation{option, 0, 0}, "", what);
-  };
   for (const auto& [path, option, suffix] :
        {std::tuple{args.png, "--png", ".png"}, std::tuple{args.svg, "--svg", ".svg"}}) {
     if (!path.empty() && !path.ends_with(suffix))
@@ -209,42 +223,120 @@ void check_picture_args(const MaskArgs& args, Index longer) {
   }
 }
 
-void check_args(const MaskArgs& args) {
-  auto bad = [](const std::string& option, const std::string& what) {
-    throw InputError(SourceLocation{option, 0, 0}, "", what);
-  };
+// The lengths, heads and tiles of a mask given without a config.
+void check_pattern_args(const MaskArgs& args) {
+  if (args.pattern.empty()) {
+    bad("mask",
+        "which mask? give a PATTERN and --seq-len, or --config FILE (with --entry, --case)");
+  }
+  if (args.seq_len == 0) bad("--seq-len", "missing: a PATTERN needs --seq-len, the query length");
   if (args.seq_len < 1) bad("--seq-len", "expected a length of at least 1");
   if (args.kv_len < 0) bad("--kv-len", "expected a length of at least 1");
   if (args.heads < 1) bad("--heads", "expected at least 1 head");
-  if (args.head < 0 || args.head >= args.heads)
-    bad("--head", "expected a head index below --heads");
   if (args.block < 1) bad("--block", "expected a tile size of at least 1");
   if (args.seq_len > kMaxLength) bad("--seq-len", fmt::format("expected at most {}", kMaxLength));
   if (args.kv_len > kMaxLength) bad("--kv-len", fmt::format("expected at most {}", kMaxLength));
   if (args.head_dim < 1) bad("--head-dim", "expected a head dimension of at least 1");
+}
+
+void check_outputs(const MaskArgs& args) {
   if (args.npy.empty() && args.layout_npy.empty() && args.positions.empty() && args.png.empty() &&
       args.svg.empty() && !args.ascii) {
     bad("mask", "nothing to write: give --npy, --layout-npy, --positions, --png, --svg or --ascii");
   }
-  const Index kv = args.kv_len ? args.kv_len : args.seq_len;
-  const Index heads = args.all_heads ? args.heads : 1;
+}
+
+// What the outputs would take for a mask of this shape: refused beyond 4 GiB.
+void check_sizes(const MaskArgs& args, const LayoutShape& shape, Index heads) {
+  if (args.head < 0 || args.head >= heads)
+    bad("--head", fmt::format("expected a head index below the {} heads", heads));
+  const Index q = shape.q_len, kv = shape.kv_len;
+  const Index exported = args.all_heads ? heads : 1;
   if ((!args.npy.empty() || !args.positions.empty()) &&
-      (args.seq_len > kMaxMaskBytes / kv || args.seq_len * kv > kMaxMaskBytes / heads)) {
+      (q > kMaxMaskBytes / kv || q * kv > kMaxMaskBytes / exported)) {
     bad("--npy", "the element mask would exceed 4 GiB; use --layout-npy or --ascii");
   }
   const Index tiles =
-      ((args.seq_len + args.block - 1) / args.block) * ((kv + args.block - 1) / args.block);
-  if (!args.layout_npy.empty() && tiles > kMaxMaskBytes / args.heads) {
+      ((q + shape.block_q - 1) / shape.block_q) * ((kv + shape.block_kv - 1) / shape.block_kv);
+  if (!args.layout_npy.empty() && tiles > kMaxMaskBytes / heads) {
     bad("--layout-npy", fmt::format("the tile layout would take {} (more than 4 GiB); use --ascii "
                                     "or a larger --block",
-                                    format_bytes(tiles * args.heads)));
+                                    format_bytes(tiles * heads)));
   }
+}
+
+// Every output the options ask for, from a built mask.
+int write_outputs(const MaskArgs& args, const MaskOutput& m) {
+  const Geometry& g = m.pattern.geometry();
+  if (!args.npy.empty()) {
+    std::vector<std::uint8_t> data;
+    const Index first = args.all_heads ? 0 : args.head;
+    const Index last = args.all_heads ? m.heads : args.head + 1;
+    for (Index h = first; h < last; ++h) {
+      const std::vector<std::uint8_t> mask = element_mask(m.pattern, static_cast<int>(h));
+      data.insert(data.end(), mask.begin(), mask.end());
+    }
+    std::vector<std::int64_t> shape = {g.q_len, g.kv_len};
+    if (args.all_heads) shape.insert(shape.begin(), m.heads);
+    write_npy_u8(args.npy, shape, data);
+    fmt::print(stderr, "wrote {} (uint8 {})\n", args.npy, fmt::join(shape, "x"));
+  }
+  if (!args.positions.empty())
+    write_positions(m.pattern, static_cast<int>(args.head), args.positions);
+  if (!args.layout_npy.empty()) {
+    const BlockLayout& layout = m.layout;
+    const std::vector<std::uint8_t> kinds = tile_kinds(layout, m.heads);
+    write_npy_u8(args.layout_npy, {m.heads, layout.q_tiles, layout.kv_tiles}, kinds);
+    fmt::print(stderr, "wrote {} (uint8 {}x{}x{}: 0 empty, 1 partial, 2 full)\n", args.layout_npy,
+               m.heads, layout.q_tiles, layout.kv_tiles);
+  }
+  if (args.ascii) print_ascii(m.layout, args.head);
+  if (!args.png.empty() || !args.svg.empty()) write_pictures(args, m);
+  return 0;
+}
+
+// A case of a config: the mask `run` builds for it (build_case_mask: the cell runner's
+// build_mask on the case's own inputs), so the files are the mask `run` executes.
+int config_mask(const MaskArgs& args) {
+  if (!args.pattern_options.empty()) {
+    bad(args.pattern_options.front(),
+        fmt::format("{} describe a mask without a config; with --config the case gives its "
+                    "lengths, heads, tiles and inputs (change them with --set KEY=VALUE)",
+                    fmt::join(args.pattern_options, ", ")));
+  }
+  const Experiment experiment = load_experiment(args.config, parse_overrides(args.sets));
+  const Case& c = one_case(experiment, CaseChoice{args.entry, args.case_ids});
+  if (c.key.pass == Pass::kDecode) {
+    bad("--case", fmt::format("case {} decodes: its mask grows a step at a time with its cache; "
+                              "mask exports the mask of a forward, backward or train case",
+                              c.id()));
+  }
+  check_sizes(args, c.layout_shape(), c.heads());
+  if (!args.png.empty() || !args.svg.empty()) check_picture_args(args, std::max(c.q_len, c.kv_len));
+  fmt::print(stderr, "case {} ({})\n", c.id(), c.label);
+  CaseMask built;
+  try {
+    built = build_case_mask(c, available_memory_bytes());
+  } catch (const MemoryNeed& e) {
+    bad(args.config,
+        fmt::format("case {}: the mask {} (the memory available now)", c.id(), e.what()));
+  }
+  std::vector<std::string> title = wrap_text(c.label, 100);
+  if (const std::string generated = spec_label(c.pattern); generated != c.label) {
+    for (const std::string& line : wrap_text(generated, 100)) title.push_back(line);
+  }
+  return write_outputs(args, {*built.pattern, built.layout, c.heads(), title});
 }
 
 }  // namespace
 
 int mask_command(const MaskArgs& args) {
-  check_args(args);
+  check_outputs(args);
+  if (!args.config.empty()) return config_mask(args);
+  check_pattern_args(args);
+  check_sizes(args,
+              {args.seq_len, args.kv_len ? args.kv_len : args.seq_len, args.block, args.block},
+              args.heads);
   const PatternInfo& info = pattern_or_fail(args.pattern);
   const std::vector<Override> overrides = parse_overrides(args.sets);
   const ParamValues values = params_from_overrides(info, overrides);
@@ -259,32 +351,8 @@ int mask_command(const MaskArgs& args) {
   const PatternSpec spec{info.name, values, param_names(info)};
   if (!args.png.empty() || !args.svg.empty()) check_picture_args(args, std::max(q_len, kv_len));
   const PreparedMask prepared = prepare(args, spec, q_len, kv_len);
-  const Pattern* pattern = prepared.pattern.get();
-  const BlockLayout& layout = prepared.layout;
-  if (!args.npy.empty()) {
-    std::vector<std::uint8_t> data;
-    const Index first = args.all_heads ? 0 : args.head;
-    const Index last = args.all_heads ? args.heads : args.head + 1;
-    for (Index h = first; h < last; ++h) {
-      const std::vector<std::uint8_t> mask = element_mask(*pattern, static_cast<int>(h));
-      data.insert(data.end(), mask.begin(), mask.end());
-    }
-    std::vector<std::int64_t> shape = {q_len, kv_len};
-    if (args.all_heads) shape.insert(shape.begin(), args.heads);
-    write_npy_u8(args.npy, shape, data);
-    fmt::print(stderr, "wrote {} (uint8 {})\n", args.npy, fmt::join(shape, "x"));
-  }
-  if (!args.positions.empty())
-    write_positions(*pattern, static_cast<int>(args.head), args.positions);
-  if (!args.layout_npy.empty()) {
-    const std::vector<std::uint8_t> kinds = tile_kinds(layout, args.heads);
-    write_npy_u8(args.layout_npy, {args.heads, layout.q_tiles, layout.kv_tiles}, kinds);
-    fmt::print(stderr, "wrote {} (uint8 {}x{}x{}: 0 empty, 1 partial, 2 full)\n", args.layout_npy,
-               args.heads, layout.q_tiles, layout.kv_tiles);
-  }
-  if (args.ascii) print_ascii(layout, args.head);
-  if (!args.png.empty() || !args.svg.empty()) write_pictures(args, spec, layout);
-  return 0;
+  return write_outputs(args,
+                       {*prepared.pattern, prepared.layout, args.heads, {plugin_title(spec)}});
 }
 
 }  // namespace attnbench

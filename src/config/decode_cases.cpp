@@ -21,15 +21,23 @@ void set_bottom_right(PatternSpec& spec) {
   for (PatternSpec& part : spec.parts) set_bottom_right(part);
 }
 
+// The parts of a composition at `of` (key `of_key`), nested compositions included.
+void refuse_top_left_parts(const YamlSource& src, const YAML::Node& of, const std::string& of_key,
+                           const PatternSpec& spec) {
+  for (std::size_t i = 0; of && i < of.size() && i < spec.parts.size(); ++i) {
+    const std::string part_key = join_key(of_key, std::to_string(i));
+    // Only an align the file writes (a default-constructed YAML::Node would test true).
+    const bool written = of[i]["params"] && of[i]["params"]["align"];
+    if (written && top_left(spec.parts[i].params))
+      src.fail(of[i]["params"]["align"], join_key(part_key, "params.align"), kTopLeft);
+    if (!spec.parts[i].parts.empty())
+      refuse_top_left_parts(src, of[i]["of"], join_key(part_key, "of"), spec.parts[i]);
+  }
+}
+
 void refuse_top_left(const YamlSource& src, const PatternEntry& entry, const Case& c) {
   if (entry.composite) {
-    const YAML::Node of = entry.node["of"];
-    for (std::size_t i = 0; of && i < of.size() && i < c.pattern.parts.size(); ++i) {
-      const YAML::Node align = of[i]["params"] ? of[i]["params"]["align"] : YAML::Node();
-      if (align && top_left(c.pattern.parts[i].params)) {
-        src.fail(align, join_key(entry.key, fmt::format("of.{}.params.align", i)), kTopLeft);
-      }
-    }
+    refuse_top_left_parts(src, entry.node["of"], join_key(entry.key, "of"), c.pattern);
     return;
   }
   const auto origin = entry.origin.find("align");

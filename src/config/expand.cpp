@@ -103,10 +103,44 @@ std::string read_label(const YamlSource& src, const YAML::Node& node, const std:
   return label;
 }
 
-// `of:` — the parts of a union, intersection or per_head composition, each a plugin with params
-// (and, for per_head, its number of heads).
+// Compositions nest (a part may be a union, intersection or per_head itself) this many levels
+// deep, the entry's own composition being level 1: deep enough for any mask the public
+// libraries build, shallow enough that a runaway file is a located error, not a slow load.
+constexpr int kMaxCompositionDepth = 8;
+
 PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, const std::string& key,
-                             const std::string& name) {
+                             const std::string& name, int depth);
+
+// One entry of `of:`: a plugin with its params, or (down to kMaxCompositionDepth) a composition.
+PatternSpec read_part(const YamlSource& src, const YAML::Node& node, const std::string& key,
+                      int depth) {
+  if (!node["name"]) src.fail(node, key, "a part needs a name");
+  const std::string name = src.read_string(node["name"], join_key(key, "name"));
+  if (is_composition(name)) {
+    if (depth >= kMaxCompositionDepth) {
+      src.fail(node, key,
+               fmt::format("a {} nested {} levels deep: compositions nest at most {} levels", name,
+                           depth + 1, kMaxCompositionDepth));
+    }
+    if (node["params"]) {
+      src.fail(node["params"], join_key(key, "params"),
+               "a composition takes its parts under `of:` (no params of its own)");
+    }
+    return read_composition(src, node, key, name, depth + 1);
+  }
+  if (node["of"])
+    src.fail(node["of"], join_key(key, "of"), "`of:` belongs to union, intersection and per_head");
+  PatternEntry part{.node = node, .key = key};
+  part.info = &plugin_or_fail(src, node["name"], join_key(key, "name"), name);
+  read_plugin_params(src, node, key, part);
+  return PatternSpec{part.info->name, resolve_params(*part.info, part.fixed),
+                     param_names(*part.info)};
+}
+
+// `of:` — the parts of a union, intersection or per_head composition at nesting level `depth`,
+// each a plugin with params or a composition (and, for per_head, its number of heads).
+PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, const std::string& key,
+                             const std::string& name, int depth) {
   const YAML::Node of = node["of"];
   const std::string of_key = join_key(key, "of");
   if (!of || !of.IsSequence() || of.size() < (name == "per_head" ? 1u : 2u)) {
@@ -118,13 +152,7 @@ PatternSpec read_composition(const YamlSource& src, const YAML::Node& node, cons
   for (std::size_t i = 0; i < of.size(); ++i) {
     const std::string part_key = join_key(of_key, std::to_string(i));
     src.check_keys(of[i], part_key, schema_keys("patterns[].of[]", {"name=" + name}));
-    if (!of[i]["name"]) src.fail(of[i], part_key, "a part needs a name");
-    PatternEntry part{.node = of[i], .key = part_key};
-    const std::string part_name = src.read_string(of[i]["name"], join_key(part_key, "name"));
-    part.info = &plugin_or_fail(src, of[i]["name"], join_key(part_key, "name"), part_name);
-    read_plugin_params(src, of[i], part_key, part);
-    spec.parts.push_back(PatternSpec{part.info->name, resolve_params(*part.info, part.fixed),
-                                     param_names(*part.info)});
+    spec.parts.push_back(read_part(src, of[i], part_key, depth));
     if (name == "per_head") {
       if (!of[i]["heads"])
         src.fail(of[i], join_key(part_key, "heads"), "missing: how many heads this part covers");
@@ -153,7 +181,7 @@ PatternEntry read_entry(const YamlSource& src, const YAML::Node& node, const std
       src.fail(node, key,
                "a composition takes its parts under `of:` (no params or sweep of its own)");
     }
-    entry.composite = read_composition(src, node, key, name);
+    entry.composite = read_composition(src, node, key, name, 1);
     return entry;
   }
   entry.info = &plugin_or_fail(src, node["name"], join_key(key, "name"), name);
@@ -386,7 +414,8 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
   std::vector<Case> cases;
   cases.reserve(count_cases(entries));
   std::set<std::string> ids;
-  for (const PatternEntry& entry : entries) {
+  for (std::size_t index = 0; index < entries.size(); ++index) {
+    const PatternEntry& entry = entries[index];
     std::set<std::string> swept;
     for (const auto& sweep : entry.sweeps) swept.insert(sweep.first);
     const std::size_t points = entry_points(entry, axis_product(entry.axes).size());
@@ -395,6 +424,7 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
       Case base;
       base.pattern = spec;
       base.label = spec_label(spec, swept, entry.label);
+      base.entry = index;
       base.measurement = measurement;
       base.measurement.baseline = entry.baseline.value_or(measurement.baseline);
       for (CaseKey& point : axis_product(entry.axes)) {

@@ -17,6 +17,8 @@ struct Experiment {
   std::string config_hash;  // FNV-1a of the config text, with the overrides applied
   std::vector<Override> overrides;
   std::vector<Case> cases;
+  // Each entry of `patterns:` by index: its own `label:`, empty where the label is generated.
+  std::vector<std::string> entry_labels;
   std::vector<InputFile> files;  // inputs, replays and plugins, with their SHA-256
 };
 

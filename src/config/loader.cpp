@@ -192,6 +192,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
   }
   const std::vector<PatternEntry> entries = read_patterns(src, root["patterns"], axes);
   experiment.cases = expand_cases(src, entries, measurement, max_cases);
+  for (const PatternEntry& entry : entries) experiment.entry_labels.push_back(entry.label);
   attach_input_sets(src, root["inputs"], input_sets, experiment.cases);
   experiment.files = digest_files(src);
   return experiment;

@@ -112,8 +112,11 @@ std::vector<ConfigKey> entry_keys_declared() {
        "swept parameters: each value a list, expanded into cases; a point the pattern cannot "
        "take is a skipped case"},
       {"patterns[].of", "list", "", "the parts of union, intersection or per_head"},
-      {"patterns[].of[].name", "name", "", "a registered pattern"},
+      {"patterns[].of[].name", "name", "",
+       "a registered pattern, or union, intersection, per_head (nested up to 8 levels)"},
       {"patterns[].of[].params", "map", "the pattern's", "the part's parameters"},
+      {"patterns[].of[].of", "list", "",
+       "a nested composition's parts, with the keys of patterns[].of[]"},
       {"patterns[].of[].heads",
        "int",
        "",

@@ -60,7 +60,8 @@ struct Case {
   Index q_len = 0;  // as executed, from the pattern's `lengths` (usually key.seq_len)
   Index kv_len = 0;
   Measurement measurement;
-  std::string label;  // what tables and progress lines show (config/labels.hpp); not identity
+  std::string label;      // what tables and progress lines show (config/labels.hpp); not identity
+  std::size_t entry = 0;  // the index of its entry in the config's `patterns:` (mask --entry)
   // A point of a sweep its pattern cannot take (a window longer than the sequence): recorded
   // `skipped` with this reason, nothing built or run. Empty for every runnable case.
   std::string skip_reason;

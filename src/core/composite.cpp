@@ -44,6 +44,33 @@ std::pair<Index, Index> executed_lengths(const PatternSpec& spec, Index seq_len,
 
 namespace {
 
+// Q and K of `count` heads from `first` on, as their own ContentInputs: a view when the heads are
+// whole groups of query heads sharing key-value heads, else with each head's key-value rows
+// copied into `k_copy` (one key-value head per query head).
+ContentInputs heads_of(const ContentInputs& in, Index first, Index count,
+                       std::vector<float>& k_copy) {
+  ContentInputs part = in;
+  part.q = in.q + first * in.q_len * in.head_dim;
+  part.heads = count;
+  const Index group = in.heads / in.kv_heads;
+  const std::size_t head_floats = static_cast<std::size_t>(in.kv_len * in.head_dim);
+  if (first % group == 0 && count % group == 0) {
+    part.k = in.k + static_cast<std::size_t>(first / group) * head_floats;
+    part.kv_heads = count / group;
+    return part;
+  }
+  k_copy.resize(static_cast<std::size_t>(count) * head_floats);
+  for (Index h = 0; h < count; ++h) {
+    const float* source = in.k_row(first + h, 0);
+    std::copy(
+        source, source + head_floats,
+        k_copy.begin() + static_cast<std::ptrdiff_t>(h) * static_cast<std::ptrdiff_t>(head_floats));
+  }
+  part.k = k_copy.data();
+  part.kv_heads = count;
+  return part;
+}
+
 class Composite final : public ContentPattern {
  public:
   Composite(const Geometry& g, CompositionKind kind, std::vector<std::unique_ptr<Pattern>> parts,
@@ -116,9 +143,17 @@ class Composite final : public ContentPattern {
                        [](const auto& p) { return p->varies_by_head(); });
   }
 
+  // A per_head part decides from its own heads' Q and K, as it would standing alone over them.
   void prepare(const ContentInputs& in) override {
-    for (const auto& p : parts_) {
-      if (auto* content = dynamic_cast<ContentPattern*>(p.get())) content->prepare(in);
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      auto* content = dynamic_cast<ContentPattern*>(parts_[i].get());
+      if (content == nullptr) continue;
+      if (kind_ != CompositionKind::kPerHead) {
+        content->prepare(in);
+        continue;
+      }
+      std::vector<float> k_copy;
+      content->prepare(heads_of(in, first_head_[i], parts_[i]->geometry().heads, k_copy));
     }
   }
 

@@ -235,7 +235,7 @@ struct RunContext {
   std::vector<int> threads;
   std::string onednn_version, compiler, git_commit, hostname;
   std::string build_id;    // the executable's linker build ID: equal IDs ran the same code
-  std::string onednn_isa;  // dnnl::get_effective_cpu_isa(): bf16 is native from avx512_core_bf16
+  std::string onednn_isa;  // exec's onednn_isa(): bf16 is native from avx512_core_bf16
   std::string config_path, config_hash, command_line;
   RunMode mode = RunMode::kAll;
   std::uint64_t seed = 0;

@@ -9,14 +9,14 @@ install(TARGETS attnbench EXPORT attnbenchTargets RUNTIME DESTINATION bin)
 install(TARGETS attnbench_plugin_api EXPORT attnbenchTargets)
 install(EXPORT attnbenchTargets NAMESPACE attnbench:: DESTINATION ${attnbench_cmake_dir})
 
-# core/plugin.hpp and everything it includes.
-set(core ${PROJECT_SOURCE_DIR}/src/core)
-install(FILES
-  ${core}/plugin.hpp ${core}/pattern.hpp ${core}/params.hpp ${core}/errors.hpp
-  ${core}/registry.hpp ${core}/interval_pattern.hpp ${core}/common_params.hpp
-  ${core}/content_pattern.hpp ${core}/lambda_mask.hpp
-  ${PROJECT_BINARY_DIR}/src/core/generated/core/version.hpp
-  DESTINATION include/attnbench/core)
+# The plugin API (include/attnbench, <attnbench/plugin.hpp>), its generated version header, and
+# the forwarding headers that keep `#include "core/plugin.hpp"` compiling for one release
+# (include/attnbench/compat/core, on the installed target's include path).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/attnbench DESTINATION include
+  FILES_MATCHING PATTERN "*.hpp")
+install(FILES ${PROJECT_BINARY_DIR}/src/core/generated/attnbench/version.hpp
+  DESTINATION include/attnbench)
+install(DIRECTORY ${PROJECT_BINARY_DIR}/src/core/compat/core DESTINATION include/attnbench/compat)
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/attnbenchConfig.cmake.in
   ${PROJECT_BINARY_DIR}/attnbenchConfig.cmake INSTALL_DESTINATION ${attnbench_cmake_dir})

@@ -1,24 +1,16 @@
-// The two kinds of user error: a bad value for a pattern parameter (raised by plugins, which do
-// not know where the value came from) and a located input error (raised by the config loader and
-// the command line, printed by main, exit code 2).
+// The two kinds of user error: a bad value for a pattern parameter (ParamError, raised by
+// plugins, which do not know where the value came from: the plugin API, <attnbench/errors.hpp>)
+// and a located input error (raised by the config loader and the command line, printed by main,
+// exit code 2).
 #pragma once
+
+#include <attnbench/errors.hpp>
 
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace attnbench {
-
-// A plugin rejects a parameter value (or the geometry it must work with).
-class ParamError : public std::invalid_argument {
- public:
-  ParamError(std::string param, const std::string& message)
-      : std::invalid_argument(message), param_(std::move(param)) {}
-  const std::string& param() const { return param_; }
-
- private:
-  std::string param_;
-};
 
 // Where a piece of user input came from: a file position, or a --set override.
 struct SourceLocation {

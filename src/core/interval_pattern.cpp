@@ -1,4 +1,4 @@
-#include "core/interval_pattern.hpp"
+#include <attnbench/interval_pattern.hpp>
 
 #include <algorithm>
 #include <cstring>

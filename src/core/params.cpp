@@ -1,4 +1,4 @@
-#include "core/params.hpp"
+#include <attnbench/params.hpp>
 
 #include <fmt/format.h>
 

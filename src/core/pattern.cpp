@@ -1,4 +1,4 @@
-#include "core/pattern.hpp"
+#include <attnbench/pattern.hpp>
 
 #include <algorithm>
 

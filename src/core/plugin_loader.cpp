@@ -5,7 +5,9 @@
 
 #include <filesystem>
 
-#include "core/plugin.hpp"
+#include <attnbench/plugin.hpp>
+
+#include "core/registry.hpp"
 
 namespace attnbench {
 
@@ -70,7 +72,7 @@ LoadedPlugin register_from(void* handle, const std::string& origin) {
   if (abi == nullptr || register_patterns == nullptr) {
     throw std::invalid_argument(
         fmt::format("it is not an attnbench plugin: it does not export {} and {} (end the plugin "
-                    "with ATTNBENCH_PLUGIN {{ ... }} from core/plugin.hpp)",
+                    "with ATTNBENCH_PLUGIN {{ ... }} from <attnbench/plugin.hpp>)",
                     kAbiSymbol, kRegisterSymbol));
   }
   const attnbench_plugin_abi& theirs = *abi();

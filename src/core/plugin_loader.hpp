@@ -1,4 +1,4 @@
-// Loads pattern plugins built as shared libraries (core/plugin.hpp) into the registry, after
+// Loads pattern plugins built as shared libraries (<attnbench/plugin.hpp>) into the registry, after
 // checking that they were built against this attnbench's plugin ABI.
 #pragma once
 

@@ -1,35 +1,16 @@
-// Where plugins register themselves: a plugin file ends with one `register_pattern({...})`
-// constant, so adding a pattern is one new file in patterns/ and nothing else.
+// The registry as the engine sees it: registration's bookkeeping for plugin files, and looking
+// patterns up. What a pattern itself uses (PatternInfo, register_pattern) is the plugin API,
+// <attnbench/registry.hpp>; this header includes it, so that `core/registry.hpp` keeps working
+// for the built-in patterns for one release.
 #pragma once
 
-#include <functional>
-#include <memory>
+#include <attnbench/registry.hpp>
+
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "core/pattern.hpp"
-
 namespace attnbench {
-
-using PatternFactory = std::function<std::unique_ptr<Pattern>(const Geometry&, const ParamValues&)>;
-
-struct PatternInfo {
-  std::string name;
-  std::string summary;            // one line: the rule, and the paper it comes from
-  std::vector<ParamSpec> params;  // `align` is added for every pattern by the registry
-  PatternFactory make;            // throws ParamError for values the geometry cannot take
-  // The query and key lengths the pattern executes for a configured seq_len and kv_len, for
-  // patterns that pool queries or add tokens (Funnel, LongT5, ETC, Landmark); unset: the same.
-  std::function<std::pair<Index, Index>(Index seq_len, Index kv_len, const ParamValues&)> lengths;
-  // Parameter sets the conformance tests instantiate besides the defaults.
-  std::vector<std::vector<std::pair<std::string, ParamValue>>> examples;
-  // Set by the registry: empty for a built-in pattern, else the plugin file it came from.
-  std::string origin;
-};
-
-// Registers a plugin; returns true so that a plugin can keep the result in a named constant.
-// A name registered twice throws std::invalid_argument naming the first one's origin.
-bool register_pattern(PatternInfo info);
 
 // While one lives, registrations are attributed to the plugin file `origin` (the loader's).
 class RegistrationOrigin {

@@ -131,6 +131,7 @@ const bool kRegistered = register_pattern({
     .make = [](const Geometry& g, const ParamValues& p) { return std::make_unique<BigBird>(g, p); },
     .examples = {{{"block", Index{4}}, {"random_blocks", Index{2}}},
                  {{"block", Index{7}}, {"global_blocks", IndexList{1}}}},
+    .square_only = true,
 });
 
 }  // namespace

@@ -64,6 +64,7 @@ const bool kRegistered = register_pattern({
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<BlockDiffusion>(g, p); },
     .examples = {{{"block", Index{4}}}, {{"block", Index{7}}}, {{"block", Index{128}}}},
+    .square_only = true,
 });
 
 }  // namespace

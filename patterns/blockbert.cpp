@@ -88,6 +88,7 @@ const bool kRegistered = register_pattern({
     .examples = {{{"blocks", Index{3}}},
                  {{"blocks", Index{3}},
                   {"permutations", IndexList{1, 2, 0, 0, 1, 2, 2, 0, 1, 1, 0, 2}}}},
+    .square_only = true,
 });
 
 }  // namespace

@@ -108,6 +108,7 @@ const bool kRegistered = register_pattern({
          {{"width", Index{8}}, {"kernel_w", Index{5}}, {"dilation", Index{2}}, {"causal", true}},
          {{"width", Index{10}}, {"kernel_h", Index{7}}, {"kernel_w", Index{7}}},
          {{"height", Index{4}}, {"width", Index{16}}, {"dilation", Index{3}}}},
+    .square_only = true,
 });
 
 }  // namespace

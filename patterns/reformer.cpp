@@ -283,6 +283,7 @@ const bool kRegistered = register_pattern({
                  {{"chunk", Index{8}}, {"causal", false}},
                  {{"chunk", Index{4}}, {"hashes", Index{3}}, {"attend_across_buckets", false}},
                  {{"chunk", Index{6}}, {"causal", false}, {"attend_across_buckets", false}}},
+    .square_only = true,
 });
 
 }  // namespace

@@ -97,6 +97,7 @@ const bool kRegistered = register_pattern({
                  {{"group", Index{10}}, {"variant", std::string("roll")}, {"causal", false}},
                  {{"group", Index{7}}},  // odd: G//2 = 3 and -G//2 = -4
                  {{"group", Index{7}}, {"variant", std::string("roll")}}},
+    .square_only = true,
 });
 
 }  // namespace

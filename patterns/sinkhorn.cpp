@@ -237,6 +237,7 @@ const bool kRegistered = register_pattern({
     .examples = {{{"block", Index{4}}},
                  {{"block", Index{8}}, {"causal", true}},
                  {{"block", Index{5}}, {"sortcut", Index{2}}}},
+    .square_only = true,
 });
 
 }  // namespace

@@ -150,6 +150,7 @@ const bool kRegistered = register_pattern({
     .make = [](const Geometry& g,
                const ParamValues& p) { return std::make_unique<VerticalSlash>(g, p); },
     .examples = {{{"vertical", Index{5}}, {"slash", Index{7}}, {"last_q", Index{8}}}},
+    .square_only = true,
 });
 
 }  // namespace

@@ -28,7 +28,8 @@
 // 4: ParamType::kIntOrList (a plugin that declares one would fail on an older attnbench only
 //    when a config sets it; the version refuses it at load instead).
 // 5: the API moved to <attnbench/...> (include/attnbench); the Λ-mask helpers and the registry's
-//    look-ups left it; read_replay is its own API function (<attnbench/replay.hpp>).
+//    look-ups left it; read_replay is its own API function (<attnbench/replay.hpp>);
+//    PatternInfo::square_only.
 #define ATTNBENCH_PLUGIN_ABI_VERSION 5
 
 extern "C" {

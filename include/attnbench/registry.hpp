@@ -26,6 +26,11 @@ struct PatternInfo {
   std::function<std::pair<Index, Index>(Index seq_len, Index kv_len, const ParamValues&)> lengths;
   // Parameter sets the conformance tests instantiate besides the defaults.
   std::vector<std::vector<std::pair<std::string, ParamValue>>> examples;
+  // The pattern is defined for q_len == kv_len with align top_left only (an encoder's, or one
+  // whose rule needs every token as both query and key), and refuses other geometries with a
+  // ParamError. Without it, conformance fails a pattern that refuses every rectangular or every
+  // bottom-right instance: refusing them is then taken for a bug, not a design.
+  bool square_only = false;
   // Set by the registry: empty for a built-in pattern, else the plugin file it came from.
   std::string origin;
 };

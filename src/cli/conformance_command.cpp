@@ -29,25 +29,46 @@ std::vector<const PatternInfo*> patterns_to_check(const std::vector<std::string>
   return chosen;
 }
 
+// The geometries some parameter set refused, so that a skipped geometry is never silent.
+void print_refusals(const PatternInfo& info, const conformance::InstanceSurvey& survey) {
+  for (const conformance::RefusedGeometry& g : survey.refused) {
+    fmt::print("  skip {:<12} q{} kv{} {}: refused by {} of {} parameter sets ({})\n",
+               conformance::geometry_kind_name(g.kind), g.q_len, g.kv_len, g.align, g.refused, g.of,
+               g.first_reason);
+  }
+  if (info.square_only) {
+    fmt::print("  square-only (declared): rectangular and bottom-right instances not required\n");
+  }
+}
+
 // Prints one pattern's checks; returns how many failed.
 int check_pattern(const PatternInfo& info) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   fmt::print("{}{}\n", info.name, info.origin.empty() ? "" : "  (plugin " + info.origin + ")");
-  std::vector<conformance::PatternInstance> instances;
+  conformance::InstanceSurvey survey;
   try {
-    instances = conformance::instances_of(info);
+    survey = conformance::survey_instances(info);
   } catch (const std::exception& e) {
     fmt::print("  FAIL instances: making the pattern threw: {}\n", e.what());
     return 1;
   }
+  const std::vector<conformance::PatternInstance>& instances = survey.instances;
   if (instances.empty()) {
     fmt::print(
         "  FAIL instances: the pattern refused its defaults and every example at every "
         "conformance geometry\n");
     return 1;
   }
+  print_refusals(info, survey);
   int failed = 0;
+  if (const auto failure = conformance::coverage_failure(info, survey)) {
+    fmt::print("  FAIL {:<12} {}\n", "geometries", *failure);
+    ++failed;
+  } else {
+    fmt::print("  ok   {:<12} {} square, {} rectangular, {} bottom-right instances\n", "geometries",
+               survey.accepted[0], survey.accepted[1], survey.accepted[2]);
+  }
   for (const conformance::Check& check : conformance::all_checks()) {
     const conformance::CheckResult result = conformance::run_check(check, instances);
     if (result.failure) {
@@ -61,9 +82,9 @@ int check_pattern(const PatternInfo& info) {
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::size_t checks = conformance::all_checks().size() + 1;  // + geometries
   fmt::print("  {} of {} checks passed on {} instances in {:.1f} s\n",
-             conformance::all_checks().size() - static_cast<std::size_t>(failed),
-             conformance::all_checks().size(), instances.size(), seconds);
+             checks - static_cast<std::size_t>(failed), checks, instances.size(), seconds);
   return failed;
 }
 

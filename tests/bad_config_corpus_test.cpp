@@ -58,8 +58,9 @@ TEST_P(BadConfigCorpus, ErrorNamesFileLineColumnAndKey) {
 TEST(BadConfigCorpus, HoldsAtLeastThirtyMistakes) { EXPECT_GE(corpus().size(), 30u); }
 
 INSTANTIATE_TEST_SUITE_P(Files, BadConfigCorpus, ::testing::ValuesIn(corpus()),
-                         [](const auto& info) {
-                           std::string name = std::filesystem::path(info.param).stem().string();
+                         [](const auto& test_param) {
+                           std::string name =
+                               std::filesystem::path(test_param.param).stem().string();
                            for (char& c : name)
                              c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;

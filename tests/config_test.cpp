@@ -109,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"negative_radius",
                   "seq_len: 64\npatterns:\n  - {name: sliding_window, params: {radius: -2}}\n", 3,
                   45, "patterns.0.params.radius", "expected an integer in [0,"}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& test_param) { return test_param.param.name; });
 
 TEST(Config, PatternEntriesOverrideAxes) {
   const Experiment e = load(R"(seq_len: 64

@@ -41,8 +41,8 @@ std::vector<PatternCheck> every_pattern_and_check() {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPatterns, Conformance, ::testing::ValuesIn(every_pattern_and_check()),
-                         [](const auto& info) {
-                           return info.param.pattern + "_" + info.param.check->name;
+                         [](const auto& test_param) {
+                           return test_param.param.pattern + "_" + test_param.param.check->name;
                          });
 
 }  // namespace

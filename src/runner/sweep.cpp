@@ -63,9 +63,9 @@ RunContext make_context(const Experiment& experiment, const SweepOptions& option
   c.experiment = experiment.name;
   c.started_utc = utc_timestamp();
   c.cpu_model = env.cpu_model, c.cpu_flags = env.cpu_flags, c.cores = env.cores;
-  std::set<int> threads;
-  for (const Case* k : cases) threads.insert(static_cast<int>(k->key.threads));
-  c.threads.assign(threads.begin(), threads.end());
+  std::set<int> thread_counts;
+  for (const Case* k : cases) thread_counts.insert(static_cast<int>(k->key.threads));
+  c.threads.assign(thread_counts.begin(), thread_counts.end());
   c.onednn_version = onednn_version();
   c.onednn_isa = onednn_isa();
   c.compiler = env.compiler, c.git_commit = env.git_commit, c.hostname = env.hostname;

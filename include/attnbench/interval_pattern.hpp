@@ -40,7 +40,7 @@ class Intervals {
   // Moves the inline intervals to the heap the first time they overflow.
   std::vector<KeyRange>& spill() {
     if (spilled_.empty()) {
-      spilled_.reserve(static_cast<std::size_t>(2 * kInline));
+      spilled_.reserve(2 * static_cast<std::size_t>(kInline));
       spilled_.assign(inline_.begin(), inline_.begin() + count_);
     }
     return spilled_;

@@ -170,6 +170,8 @@ int dispatch(const CLI::App& app, const Args& a) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): the set-up before the try (CLI11 options) throws
+// only on a programming error, a duplicate option name, which should terminate loudly.
 int main(int argc, char** argv) {
   CLI::App app{"attnbench: FLOPs, memory, latency and mask density of local and sparse attention"};
   app.require_subcommand(1);

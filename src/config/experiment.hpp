@@ -44,6 +44,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
 // Applies one --set to a loaded document (creates missing map keys; a list element is named by
 // its index or its `label:`). A parameter set under a pattern entry's `sweep` leaves its
 // `params` (and the other way round). Returns the override with its path in indices.
-Override apply_override(YAML::Node root, const Override& override_value, const YamlSource& source);
+Override apply_override(const YAML::Node& root, const Override& override_value,
+                        const YamlSource& source);
 
 }  // namespace attnbench

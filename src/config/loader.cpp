@@ -108,8 +108,7 @@ bool valid_run_name(const std::string& name) {
 }
 
 std::string read_name(const YamlSource& src, const YAML::Node& root, const std::string& source) {
-  const std::string name =
-      root["name"] ? src.read_string(root["name"], "name") : default_name(source);
+  std::string name = root["name"] ? src.read_string(root["name"], "name") : default_name(source);
   if (valid_run_name(name)) return name;
   const std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;
   const std::string why = fmt::format(

@@ -107,7 +107,7 @@ void move_parameter(YAML::Node map, const std::vector<std::string>& parts) {
 
 }  // namespace
 
-Override apply_override(YAML::Node root, const Override& o, const YamlSource& source) {
+Override apply_override(const YAML::Node& root, const Override& o, const YamlSource& source) {
   const std::vector<std::string> given = split_path(o.path);
   std::vector<std::string> parts;  // the path with labels replaced by indices
   YAML::Node node, entry;          // entry: the map holding the last part's parent

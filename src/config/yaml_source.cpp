@@ -97,7 +97,7 @@ std::string YamlSource::read_string(const YAML::Node& node, const std::string& k
 
 std::string YamlSource::read_choice(const YAML::Node& node, const std::string& key,
                                     const std::vector<std::string>& choices) const {
-  const std::string value = read_string(node, key);
+  std::string value = read_string(node, key);
   if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
   const std::string near = closest_name(value, choices);
   fail(node, key,

@@ -50,8 +50,7 @@ std::string parameters_label(const CaseRecord& r) {
 
 std::string dtype_suffix(const CaseRecord& r) {
   // A pass other than the forward is named too: its rows would otherwise look like forward ones.
-  const std::string pass =
-      r.key.pass == Pass::kForward ? "" : fmt::format(" {}", to_string(r.key.pass));
+  std::string pass = r.key.pass == Pass::kForward ? "" : fmt::format(" {}", to_string(r.key.pass));
   if (r.key.dtype == DataType::kF32) return pass;
   return fmt::format(" {}{}{}", to_string(r.key.dtype), r.emulated ? " (emulated)" : "", pass);
 }

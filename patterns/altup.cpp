@@ -2,9 +2,9 @@
 // d-wide sub-block, and predict / correct steps update the other K-1 (side costs, 2K^2 d and
 // 2Kd per token). Sequence-AltUp [P, unverified] evaluates the layer on a stride-k subsample:
 // only rows and keys with position mod stride == 0 (patterns.md §7). No official code exists.
-#include "core/common_params.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

@@ -5,9 +5,9 @@
 // are d-wide additive ones, not dot products: FLOPs here count 4 d_h per pair for comparison.
 #include <cmath>
 
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

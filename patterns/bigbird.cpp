@@ -9,10 +9,11 @@
 #include <algorithm>
 #include <random>
 
-#include "core/common_params.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
+#include <attnbench/replay.hpp>
 
 namespace attnbench {
 namespace {

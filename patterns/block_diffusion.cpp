@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

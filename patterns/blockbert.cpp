@@ -4,9 +4,9 @@
 // (patterns.md §5). No official code exists.
 #include <fmt/format.h>
 
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

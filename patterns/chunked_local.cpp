@@ -2,10 +2,10 @@
 // of Reformer's LSH layers): the query's chunk and the previous one (patterns.md §15).
 #include <fmt/format.h>
 
-#include "core/common_params.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

@@ -1,7 +1,7 @@
 // Full attention, optionally causal: the baseline every sparse pattern is compared with.
-#include "core/common_params.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

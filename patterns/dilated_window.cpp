@@ -2,10 +2,10 @@
 // dilation * radius: (i-j) mod dilation == 0 and |i-j| <= dilation * radius (Appendix C).
 #include <fmt/format.h>
 
-#include "core/common_params.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

@@ -5,9 +5,9 @@
 // `global_count` says otherwise (the released models use one per sentence).
 #include <fmt/format.h>
 
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

@@ -12,13 +12,15 @@
 
 #include <algorithm>
 
+#include <attnbench/common_params.hpp>
+#include <attnbench/content_pattern.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
+#include <attnbench/replay.hpp>
+
 #include "core/block_retrieval.hpp"
-#include "core/common_params.hpp"
-#include "core/content_pattern.hpp"
 #include "core/decisions.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
 
 namespace attnbench {
 namespace {

@@ -1,7 +1,8 @@
 // LM-Infinite (Han et al. 2023): the Λ-shaped mask (first `global` keys + the `local` most
 // recent) with a distance ceiling for the global branch (patterns.md §11).
+#include <attnbench/registry.hpp>
+
 #include "core/lambda_mask.hpp"
-#include "core/registry.hpp"
 
 namespace attnbench {
 namespace {

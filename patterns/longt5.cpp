@@ -4,10 +4,10 @@
 // tglobal the executed key length is seq_len + floor(seq_len / block_tokens) (patterns.md §13).
 #include <fmt/format.h>
 
-#include "core/common_params.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

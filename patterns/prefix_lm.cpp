@@ -1,7 +1,7 @@
 // Prefix LM (T5, UniLM): keys j < prefix or j <= i. Every query, prefix queries included, sees
 // the whole prefix (patterns.md, Appendix C).
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

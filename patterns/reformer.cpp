@@ -17,13 +17,14 @@
 #include <numeric>
 #include <random>
 
-#include "core/common_params.hpp"
-#include "core/content_pattern.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/content_pattern.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
+
 #include "core/decisions.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
 #include "core/npy_read.hpp"
-#include "core/registry.hpp"
 
 namespace attnbench {
 namespace {

@@ -8,10 +8,10 @@
 // Training only: square lengths (patterns.md §1).
 #include <fmt/format.h>
 
-#include "core/common_params.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

@@ -2,8 +2,8 @@
 // position. Pairs within the neighbour window keep i - j; the rest use grouped positions
 // floor(i/G) + W - W/G - floor(j/G) (patterns.md §10). The two sets partition the triangle:
 // the band has nW - W(W-1)/2 pairs, the grouped rest (n-W)(n-W+1)/2.
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

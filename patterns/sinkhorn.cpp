@@ -12,12 +12,14 @@
 #include <limits>
 #include <numeric>
 
-#include "core/common_params.hpp"
-#include "core/content_pattern.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/content_pattern.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
+#include <attnbench/replay.hpp>
+
 #include "core/decisions.hpp"
-#include "core/errors.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
 
 namespace attnbench {
 namespace {

@@ -3,9 +3,9 @@
 // estimate, d_model * (15 n log2(2n) + 8 N n), not a measurement.
 #include <cmath>
 
-#include "core/common_params.hpp"
-#include "core/interval_pattern.hpp"
-#include "core/registry.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/interval_pattern.hpp>
+#include <attnbench/registry.hpp>
 
 namespace attnbench {
 namespace {

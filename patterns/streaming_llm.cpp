@@ -9,9 +9,10 @@
 
 #include <algorithm>
 
-#include "core/errors.hpp"
+#include <attnbench/errors.hpp>
+#include <attnbench/registry.hpp>
+
 #include "core/lambda_mask.hpp"
-#include "core/registry.hpp"
 
 namespace attnbench {
 namespace {

@@ -8,11 +8,13 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/common_params.hpp"
-#include "core/content_pattern.hpp"
+#include <attnbench/common_params.hpp>
+#include <attnbench/content_pattern.hpp>
+#include <attnbench/errors.hpp>
+#include <attnbench/registry.hpp>
+#include <attnbench/replay.hpp>
+
 #include "core/decisions.hpp"
-#include "core/errors.hpp"
-#include "core/registry.hpp"
 
 namespace attnbench {
 namespace {

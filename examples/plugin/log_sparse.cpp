@@ -11,7 +11,7 @@
 #include <bit>
 #include <memory>
 
-#include "core/plugin.hpp"
+#include <attnbench/plugin.hpp>
 
 namespace {
 

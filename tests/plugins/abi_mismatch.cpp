@@ -3,7 +3,7 @@
 // attnbench must refuse it before calling any of its C++ (its registration aborts if reached).
 #include <cstdlib>
 
-#include "core/plugin.hpp"
+#include <attnbench/plugin.hpp>
 
 extern "C" __attribute__((visibility("default"))) const attnbench_plugin_abi*
 ATTNBENCH_PLUGIN_ABI_FUNCTION() {

@@ -433,8 +433,8 @@ std::vector<Case> expand_cases(const YamlSource& src, const std::vector<PatternE
         c.key = std::move(point);
         if (c.key.heads % c.key.kv_heads != 0) {
           src.fail(entry.axes.kv_heads_node, "shape.kv_heads",
-                   fmt::format("heads ({}) must be a multiple of kv_heads ({})", point.heads,
-                               point.kv_heads));
+                   fmt::format("heads ({}) must be a multiple of kv_heads ({})", c.key.heads,
+                               c.key.kv_heads));
         }
         // A sweep bends around a point its pattern cannot take (a skipped case); an entry of
         // one point, or a sweep none of whose points fit, is a mistake in the config.

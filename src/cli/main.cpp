@@ -170,9 +170,9 @@ int dispatch(const CLI::App& app, const Args& a) {
 
 }  // namespace
 
-// NOLINTNEXTLINE(bugprone-exception-escape): the set-up before the try (CLI11 options) throws
-// only on a programming error, a duplicate option name, which should terminate loudly.
-int main(int argc, char** argv) {
+// The set-up before the try (CLI11 options) throws only on a programming error, a duplicate
+// option name, which should terminate loudly: clang-tidy's exception-escape is silenced here.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   CLI::App app{"attnbench: FLOPs, memory, latency and mask density of local and sparse attention"};
   app.require_subcommand(1);
   // Lets --plugin (and -v, -q) follow the subcommand too; subcommands inherit it when added.

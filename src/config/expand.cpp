@@ -96,7 +96,7 @@ void read_plugin_params(const YamlSource& src, const YAML::Node& node, const std
                         PatternEntry& entry);
 
 std::string read_label(const YamlSource& src, const YAML::Node& node, const std::string& key) {
-  const std::string label = src.read_string(node, key);
+  std::string label = src.read_string(node, key);
   if (label.empty() || label.size() > 60 || label.find_first_of("\n|") != std::string::npos) {
     src.fail(node, key, "expected a label of 1 to 60 characters without '|' or a line break");
   }

@@ -101,11 +101,6 @@ void set_probe_fractions(CaseRecord& r, const CaseOptions& options) {
   }
 }
 
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 // Times `slots` together, interleaved round by round; returns the timed window's milliseconds.
 double time_together(std::span<Slot* const> slots, const PreparedMask& mask, const Problem& problem,
                      const Tensors& in, const CaseOptions& options) {
@@ -288,8 +283,9 @@ std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseO
     if (cases.front()->key.pass == Pass::kDecode) {
       run_decode_cell(cases, records, options, cell);
       for (Slot& slot : slots) {
-        if (slot.record->wall_ms) slot.check_ms = slot.record->wall_ms->check;
-        if (slot.record->wall_ms) slot.timed_ms = slot.record->wall_ms->timed;
+        if (!slot.record->wall_ms) continue;
+        slot.check_ms = slot.record->wall_ms->check;
+        slot.timed_ms = slot.record->wall_ms->timed;
       }
     } else {
       execute_cell(slots, options, cell);

@@ -151,11 +151,6 @@ bool enough(const std::vector<std::vector<double>>& samples, const Measurement& 
   return true;
 }
 
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 // The executors in interleaved rounds, each run from a freshly filled cache (untimed). Returns
 // the window's milliseconds (executors built, warm-ups, rounds), which each record keeps.
 double time_decoders(std::span<CaseRecord* const> records, std::span<const Case* const> cases,

@@ -56,6 +56,11 @@ TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors
   return result;
 }
 
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 LatencyMs latency_of(const std::vector<double>& samples) {
   const TimingSummary s = summarize(samples);
   return LatencyMs{s.median, s.min,         s.max,   s.mean,

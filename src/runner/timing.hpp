@@ -3,6 +3,7 @@
 // least `repetitions` samples adding up to `min_time_ms`, or `max_repetitions` rounds have run.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <vector>
@@ -25,6 +26,9 @@ struct TimedRounds {
 TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors& inputs,
                              std::span<float* const> outs, const Measurement& measurement,
                              int threads);
+
+// Milliseconds of the steady clock since `start`: the wall-time account (wall_ms) reads it.
+double ms_since(std::chrono::steady_clock::time_point start);
 
 // The summary of one executor's samples, the samples themselves included.
 LatencyMs latency_of(const std::vector<double>& samples);

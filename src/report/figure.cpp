@@ -29,10 +29,16 @@ void draw(Image& image, const TextItem& t) {
   }
 }
 
+// Row-major index of cell (r, c), computed in size_t so that a large grid cannot overflow int.
+std::size_t cell_index(const CellGrid& g, int r, int c) {
+  return static_cast<std::size_t>(r) * static_cast<std::size_t>(g.cols) +
+         static_cast<std::size_t>(c);
+}
+
 void draw(Image& image, const CellGrid& g) {
   for (int r = 0; r < g.rows; ++r) {
     for (int c = 0; c < g.cols; ++c) {
-      const Rgb color = g.palette[g.states[static_cast<std::size_t>(r * g.cols + c)]];
+      const Rgb color = g.palette[g.states[cell_index(g, r, c)]];
       image.fill(g.x + c * g.cell, g.y + r * g.cell, g.cell, g.cell, color);
     }
   }
@@ -88,9 +94,9 @@ void svg(std::string& out, const CellGrid& g) {
   for (int r = 0; r <= g.rows; ++r) {
     std::map<Run, int> next;
     for (int c = 0; r < g.rows && c < g.cols;) {
-      const std::uint8_t state = g.states[static_cast<std::size_t>(r * g.cols + c)];
+      const std::uint8_t state = g.states[cell_index(g, r, c)];
       int end = c + 1;
-      while (end < g.cols && g.states[static_cast<std::size_t>(r * g.cols + end)] == state) ++end;
+      while (end < g.cols && g.states[cell_index(g, r, end)] == state) ++end;
       if (state != 0) {
         const Run run{c, end, state};
         const auto found = open.find(run);

@@ -20,7 +20,8 @@ bool ink(char c, int col, int row) {
   int code = static_cast<unsigned char>(c);
   if (code < font6x13::kFirst || code > font6x13::kLast) code = '?';
   const std::uint8_t bits =
-      font6x13::kGlyphs[static_cast<std::size_t>((code - font6x13::kFirst) * 13 + row)];
+      font6x13::kGlyphs[static_cast<std::size_t>(code - font6x13::kFirst) * 13 +
+                        static_cast<std::size_t>(row)];
   return (bits >> (7 - col)) & 1;
 }
 

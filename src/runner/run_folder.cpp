@@ -46,7 +46,7 @@ std::string create_run_folder(const std::optional<std::string>& out,
   const std::string base = fmt::format("results/{}/{}", experiment, utc_folder_stamp());
   create_parents(base);
   for (int attempt = 1;; ++attempt) {
-    const std::string dir = attempt == 1 ? base : fmt::format("{}-{}", base, attempt);
+    std::string dir = attempt == 1 ? base : fmt::format("{}-{}", base, attempt);
     if (::mkdir(dir.c_str(), 0777) == 0) {
       point_latest(dir);
       return dir;

@@ -39,6 +39,9 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   }
   m.max_repetitions = std::max(m.max_repetitions, m.repetitions);
   if (root["warmup"]) m.warmup = src.read_int(root["warmup"], "warmup", 0, 100000);
+  if (root["interleave_cells"]) {
+    m.interleave_cells = src.read_int(root["interleave_cells"], "interleave_cells", 1, 64);
+  }
   if (root["noisy_cv"]) m.noisy_cv = src.read_float(root["noisy_cv"], "noisy_cv", 0, 1e9);
   if (root["noisy_foreign"])
     m.noisy_foreign = src.read_float(root["noisy_foreign"], "noisy_foreign", 0, 1e9);

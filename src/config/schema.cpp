@@ -72,6 +72,9 @@ std::vector<ConfigKey> measurement_keys() {
       {"max_repetitions", "int", fmt::format("{}", m.max_repetitions),
        "rounds at most, whatever min_time_ms asks (raised to repetitions)"},
       {"warmup", "int", fmt::format("{}", m.warmup), "untimed runs of each executor first"},
+      {"interleave_cells", "int", fmt::format("{}", m.interleave_cells),
+       "consecutive small cells (at most 64 MiB each) timed in interleaved rounds; 1: each cell on "
+       "its own"},
       {"noisy_cv", "number", fmt::format("{:g}", m.noisy_cv),
        "a case is noisy above this coefficient of variation"},
       {"noisy_foreign", "number", fmt::format("{:g}", m.noisy_foreign),

@@ -33,6 +33,9 @@ struct Measurement {
   double min_time_ms = 200;  // ... adding up to at least this long ...
   int max_repetitions = 50;  // ... or this many rounds, whichever comes first
   int warmup = 1;
+  // Cells of the sweep, consecutive and small enough, whose timed rounds run interleaved, so
+  // that a slow spell of the machine hits them alike instead of one of them (timing.hpp).
+  int interleave_cells = 8;
   double noisy_cv = 0.10;       // a case is noisy above this coefficient of variation ...
   double noisy_foreign = 0.10;  // ... or when other processes used this share of the cores
   double noisy_canary = 0.15;   // ... or when the canaries ran this much slower than the fastest

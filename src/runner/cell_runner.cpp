@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 
 #include "core/check.hpp"
 #include "core/layout_bound.hpp"
@@ -30,6 +31,31 @@ struct Slot {
   std::int64_t workspace = 0;         // its own bytes beyond inputs, output and layout
   double check_ms = 0, timed_ms = 0;  // its untimed check pass; the timed window it ran in
   bool active() const { return record->status != CaseStatus::kSkipped; }
+};
+
+// One cell between its checks and its timed rounds: what its executors need to be timed.
+struct CellWork {
+  std::vector<Slot> slots;
+  Problem problem;
+  Tensors inputs;
+  PreparedMask mask;
+  std::int64_t shared = 0;  // inputs, outputs and layout: bytes every executor of it reads
+  std::int64_t limit = 0;   // the memory guard's limit
+  CellTimes times;
+  double prepared_ms = 0;  // wall time up to its timed rounds
+  // Its executors that still run: checked (or not checked) and not skipped or failed.
+  std::vector<Slot*> to_time() {
+    std::vector<Slot*> result;
+    for (Slot& slot : slots) {
+      if (slot.active() && slot.record->status != CaseStatus::kFailed) result.push_back(&slot);
+    }
+    return result;
+  }
+  std::int64_t bytes_to_time() {
+    std::int64_t bytes = shared;
+    for (const Slot* slot : to_time()) bytes += slot->workspace;
+    return bytes;
+  }
 };
 
 void skip(Slot& slot, std::int64_t needed, std::int64_t limit, bool at_least = false) {
@@ -101,57 +127,70 @@ void set_probe_fractions(CaseRecord& r, const CaseOptions& options) {
   }
 }
 
-// Times `slots` together, interleaved round by round; returns the timed window's milliseconds.
-double time_together(std::span<Slot* const> slots, const PreparedMask& mask, const Problem& problem,
-                     const Tensors& in, const CaseOptions& options) {
+// One executor to time and the cell it belongs to.
+struct TimedSlot {
+  Slot* slot;
+  CellWork* cell;
+};
+
+// Times `slots` together, interleaved round by round (timing.hpp). Each cell's account gets
+// the share of the window its executors' samples took; each record's wall_ms.timed is the whole
+// window it ran in.
+void time_together(std::span<const TimedSlot> slots, const CaseOptions& options) {
   std::vector<std::unique_ptr<Executor>> executors;
   std::vector<std::vector<float>> outs;
-  std::vector<Executor*> running;
-  std::vector<float*> out_pointers;
-  for (Slot* slot : slots) {
-    executors.push_back(make_executor(slot->c->key.executor, problem, mask.layout));
-    outs.emplace_back(problem.q_elements());
+  std::vector<TimedExecutor> timed;
+  for (const TimedSlot& t : slots) {
+    executors.push_back(
+        make_executor(t.slot->c->key.executor, t.cell->problem, t.cell->mask.layout));
+    outs.emplace_back(t.cell->problem.q_elements());
   }
   for (std::size_t i = 0; i < slots.size(); ++i) {
-    running.push_back(executors[i].get());
-    out_pointers.push_back(outs[i].data());
+    timed.push_back(TimedExecutor{executors[i].get(), &slots[i].cell->inputs, outs[i].data(),
+                                  &slots[i].slot->c->measurement});
   }
-  const Measurement& m = slots.front()->c->measurement;
-  const int threads = static_cast<int>(slots.front()->c->key.threads);
+  const int threads = static_cast<int>(slots.front().slot->c->key.threads);
   const auto start = std::chrono::steady_clock::now();
-  const TimedRounds rounds = time_interleaved(running, in, out_pointers, m, threads);
+  const TimedRounds rounds = time_interleaved(timed, threads);
   const double window = ms_since(start);
   const double canary = summarize(rounds.canary_ms).median / canary_reference_ms(threads);
+  double sampled = 0;
+  for (const std::vector<double>& s : rounds.samples)
+    sampled += std::accumulate(s.begin(), s.end(), 0.0);
   for (std::size_t i = 0; i < slots.size(); ++i) {
-    CaseRecord& r = *slots[i]->record;
+    CaseRecord& r = *slots[i].slot->record;
+    const Measurement& m = slots[i].slot->c->measurement;
     r.latency_ms = latency_of(rounds.samples[i]);
     r.noise = noise_of(*r.latency_ms, rounds.foreign_cpu, canary, m);
     r.gflops_useful = static_cast<double>(r.flops.useful) / (r.latency_ms->median * 1e6);
     set_probe_fractions(r, options);
-    slots[i]->timed_ms = window;
+    slots[i].slot->timed_ms = window;
+    const double own = std::accumulate(rounds.samples[i].begin(), rounds.samples[i].end(), 0.0);
+    slots[i].cell->times.timed += sampled > 0 ? window * own / sampled : window / slots.size();
   }
-  return window;
 }
 
-// Every executor alive at once must fit; otherwise each is timed on its own. Returns the
-// milliseconds of the timed windows.
-double time_cell(std::vector<Slot>& slots, std::int64_t shared_bytes, std::int64_t limit,
-                 const PreparedMask& mask, const Problem& problem, const Tensors& in,
-                 const CaseOptions& options) {
-  std::vector<Slot*> timed;
-  std::int64_t together = shared_bytes;
-  for (Slot& slot : slots) {
-    if (slot.active() && slot.record->status != CaseStatus::kFailed) {
-      timed.push_back(&slot);
-      together += slot.workspace;
+// Every executor of `cells` alive at once must fit; otherwise each cell is timed on its own,
+// and an executor that does not fit beside its cell's others on its own.
+void time_cells(std::span<CellWork* const> cells, const CaseOptions& options) {
+  std::vector<TimedSlot> all;
+  std::int64_t together = 0;
+  for (CellWork* cell : cells) {
+    for (Slot* slot : cell->to_time()) all.push_back(TimedSlot{slot, cell});
+    together += cell->bytes_to_time();
+  }
+  if (all.empty()) return;
+  if (together <= cells.front()->limit) return time_together(all, options);
+  for (CellWork* cell : cells) {
+    std::vector<TimedSlot> own;
+    for (Slot* slot : cell->to_time()) own.push_back(TimedSlot{slot, cell});
+    if (own.empty()) continue;
+    if (cell->bytes_to_time() <= cell->limit) {
+      time_together(own, options);
+    } else {
+      for (const TimedSlot& t : own) time_together(std::span(&t, 1), options);
     }
   }
-  if (timed.empty()) return 0;
-  if (together <= limit) return time_together(timed, mask, problem, in, options);
-  double windows = 0;
-  for (Slot* slot : timed)
-    windows += time_together(std::span(&slot, 1), mask, problem, in, options);
-  return windows;
 }
 
 // Computed once for the cell (the executors share mask and inputs), copied into each open
@@ -175,11 +214,15 @@ void share_quality_and_decisions(std::vector<Slot>& slots, const Case& first,
   }
 }
 
-// Fills the checks and timed windows of `times`; the caller derives the setup from them.
-void execute_cell(std::vector<Slot>& slots, const CaseOptions& options, CellTimes& times) {
+// Everything before the timed rounds: memory guards, inputs, mask and layout, the checks. Fills
+// the layout and check times of `w.times`.
+void prepare_cell(CellWork& w, const CaseOptions& options) {
+  std::vector<Slot>& slots = w.slots;
   const Case& first = *slots.front().c;
-  const Problem problem = problem_of(first);
-  const std::int64_t limit = options.memory_limit.value_or(available_memory_bytes());
+  w.problem = problem_of(first);
+  const Problem& problem = w.problem;
+  w.limit = options.memory_limit.value_or(available_memory_bytes());
+  const std::int64_t limit = w.limit;
   const auto io = static_cast<std::int64_t>(problem.io_bytes());
   for (Slot& slot : slots) {
     slot.workspace = static_cast<std::int64_t>(
@@ -188,13 +231,14 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options, CellTime
     if (io + slot.workspace > limit) skip(slot, io + slot.workspace, limit);
   }
   if (std::none_of(slots.begin(), slots.end(), [](const Slot& s) { return s.active(); })) return;
-  const Tensors inputs = case_inputs(first, problem);
+  w.inputs = case_inputs(first, problem);
+  const Tensors& inputs = w.inputs;
   LayoutStats stats;
   std::int64_t smallest = limit;  // the layout may use what the smallest executor leaves
   for (const Slot& slot : slots) {
     if (slot.active()) smallest = std::min(smallest, limit - io - slot.workspace);
   }
-  PreparedMask mask;
+  PreparedMask& mask = w.mask;
   try {
     mask = build_mask(
         first, [&]() -> const Tensors& { return inputs; }, stats,
@@ -205,8 +249,8 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options, CellTime
     }
     return;
   }
-  times.layout = mask.layout_ms;
-  const std::int64_t shared = io + static_cast<std::int64_t>(mask.layout.bytes());
+  w.times.layout = mask.layout_ms;
+  w.shared = io + static_cast<std::int64_t>(mask.layout.bytes());
   for (Slot& slot : slots) {
     if (!slot.active()) continue;
     CaseRecord& r = *slot.record;
@@ -215,7 +259,7 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options, CellTime
       r.side_flops[cost.name] =
           static_cast<std::int64_t>(cost.flops) * first.key.heads * first.key.batch;
     }
-    r.memory.analytic_bytes = shared + slot.workspace;
+    r.memory.analytic_bytes = w.shared + slot.workspace;
     if (problem.gradients()) {
       r.memory.saved_bytes = static_cast<std::int64_t>(saved_bytes(slot.c->key.executor, problem));
     }
@@ -226,9 +270,8 @@ void execute_cell(std::vector<Slot>& slots, const CaseOptions& options, CellTime
     if (!slot.active()) continue;
     const auto start = std::chrono::steady_clock::now();
     check_pass(slot, mask, problem, inputs, options);
-    times.check += slot.check_ms = ms_since(start);
+    w.times.check += slot.check_ms = ms_since(start);
   }
-  if (options.perf) times.timed = time_cell(slots, shared, limit, mask, problem, inputs, options);
 }
 
 // The cell's setup is its wall time outside the checks and the timed windows.
@@ -248,18 +291,42 @@ void fail_open(std::vector<CaseRecord>& records, const std::string& message) {
   }
 }
 
-}  // namespace
-
-CellTimes& CellTimes::operator+=(const CellTimes& other) {
-  setup += other.setup, layout += other.layout, check += other.check, timed += other.timed;
-  return *this;
+// Runs `body`; what it throws becomes the open records' outcome (CaseAborted passes through: the
+// sweep discards the cell). False when it threw.
+template <typename Body>
+bool outcome_of(std::span<std::vector<CaseRecord>* const> records, Body body) {
+  try {
+    body();
+    return true;
+  } catch (const CaseAborted&) {
+    throw;
+  } catch (const std::bad_alloc&) {  // what the guard did not foresee: a skip, not a dead sweep
+    for (std::vector<CaseRecord>* cell : records) {
+      for (CaseRecord& r : *cell) {
+        if (r.status == CaseStatus::kSkipped || r.status == CaseStatus::kFailed) continue;
+        r.status = CaseStatus::kSkipped;
+        r.message = fmt::format("out of memory (needed {})", format_bytes(r.memory.analytic_bytes));
+      }
+    }
+  } catch (const std::exception& e) {
+    for (std::vector<CaseRecord>* cell : records)
+      fail_open(*cell, onednn_error_text(e).value_or(e.what()));
+  }
+  return false;
 }
 
-std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options,
-                                 CellTimes* times) {
-  ATTNBENCH_CHECK(!cases.empty());
+// Cells whose timed rounds may run beside other cells': a forward, backward or train pass of a
+// runnable sweep point. Decode steps and quality references have runners of their own.
+bool interleavable(const Case& c) {
+  return c.skip_reason.empty() && c.key.executor != ExecutorKind::kReference &&
+         c.key.pass != Pass::kDecode;
+}
+
+// A cell that runs alone: a point the pattern cannot take, a quality reference, decode steps.
+std::vector<CaseRecord> run_alone(std::span<const Case* const> cases, const CaseOptions& options,
+                                  CellTimes& times) {
+  std::vector<CaseRecord> records;
   if (!cases.front()->skip_reason.empty()) {  // a sweep point the pattern cannot take
-    std::vector<CaseRecord> records;
     for (const Case* c : cases) {
       records.push_back(describe_case(*c));
       records.back().status = CaseStatus::kSkipped;
@@ -269,40 +336,81 @@ std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseO
   }
   if (cases.front()->key.executor == ExecutorKind::kReference)  // --mode quality
     return {run_quality_case(*cases.front(), options)};
-  std::vector<CaseRecord> records;
-  std::vector<Slot> slots;
-  for (const Case* c : cases) {
-    ATTNBENCH_CHECK(cell_key(c->key) == cell_key(cases.front()->key));
-    records.push_back(describe_case(*c));
-  }
-  for (std::size_t i = 0; i < cases.size(); ++i) slots.push_back(Slot{cases[i], &records[i]});
+  for (const Case* c : cases) records.push_back(describe_case(*c));
+  std::vector<CaseRecord>* cell = &records;
   omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
-  try {
+  outcome_of(std::span(&cell, 1), [&] {
     const auto start = std::chrono::steady_clock::now();
-    CellTimes cell;
-    if (cases.front()->key.pass == Pass::kDecode) {
-      run_decode_cell(cases, records, options, cell);
-      for (Slot& slot : slots) {
-        if (!slot.record->wall_ms) continue;
-        slot.check_ms = slot.record->wall_ms->check;
-        slot.timed_ms = slot.record->wall_ms->timed;
-      }
-    } else {
-      execute_cell(slots, options, cell);
-    }
-    set_wall_times(slots, ms_since(start), cell);
-    if (times != nullptr) *times = cell;
-  } catch (const CaseAborted&) {
-    throw;
-  } catch (const std::bad_alloc&) {  // what the guard did not foresee: a skip, not a dead sweep
+    run_decode_cell(cases, records, options, times);
+    times.setup = std::max(ms_since(start) - times.check - times.timed, 0.0);
     for (CaseRecord& r : records) {
-      if (r.status == CaseStatus::kSkipped || r.status == CaseStatus::kFailed) continue;
-      r.status = CaseStatus::kSkipped;
-      r.message = fmt::format("out of memory (needed {})", format_bytes(r.memory.analytic_bytes));
+      if (r.wall_ms) r.wall_ms->setup = times.setup;
     }
-  } catch (const std::exception& e) {
-    fail_open(records, onednn_error_text(e).value_or(e.what()));
+  });
+  return records;
+}
+
+}  // namespace
+
+CellTimes& CellTimes::operator+=(const CellTimes& other) {
+  setup += other.setup, layout += other.layout, check += other.check, timed += other.timed;
+  return *this;
+}
+
+std::vector<std::vector<CaseRecord>> run_cells(std::span<const std::vector<const Case*>> cells,
+                                               const CaseOptions& options,
+                                               std::vector<CellTimes>* times) {
+  std::vector<std::vector<CaseRecord>> records(cells.size());
+  std::vector<std::unique_ptr<CellWork>> works(cells.size());
+  std::vector<CellTimes> account(cells.size());
+  std::vector<CellWork*> to_time;
+  std::vector<std::vector<CaseRecord>*> timed_records;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::vector<const Case*>& cases = cells[i];
+    ATTNBENCH_CHECK(!cases.empty());
+    if (!interleavable(*cases.front())) {
+      records[i] = run_alone(cases, options, account[i]);
+      continue;
+    }
+    for (const Case* c : cases) {
+      ATTNBENCH_CHECK(cell_key(c->key) == cell_key(cases.front()->key));
+      records[i].push_back(describe_case(*c));
+    }
+    works[i] = std::make_unique<CellWork>();
+    CellWork& w = *works[i];
+    for (std::size_t k = 0; k < cases.size(); ++k)
+      w.slots.push_back(Slot{cases[k], &records[i][k]});
+    omp_set_num_threads(static_cast<int>(cases.front()->key.threads));
+    std::vector<CaseRecord>* cell = &records[i];
+    const auto start = std::chrono::steady_clock::now();
+    const bool prepared = outcome_of(std::span(&cell, 1), [&] { prepare_cell(w, options); });
+    w.prepared_ms = ms_since(start);
+    if (prepared && options.perf && !w.to_time().empty()) {
+      to_time.push_back(&w);
+      timed_records.push_back(cell);
+    }
   }
+  if (!to_time.empty()) {
+    omp_set_num_threads(static_cast<int>(to_time.front()->slots.front().c->key.threads));
+    outcome_of(timed_records, [&] { time_cells(to_time, options); });
+  }
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (!works[i]) continue;
+    CellWork& w = *works[i];
+    set_wall_times(w.slots, w.prepared_ms + w.times.timed, w.times);
+    account[i] = w.times;
+  }
+  if (times != nullptr) *times = std::move(account);
+  return records;
+}
+
+std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options,
+                                 CellTimes* times) {
+  const std::vector<const Case*> cell(cases.begin(), cases.end());
+  std::vector<CellTimes> account;
+  std::vector<CaseRecord> records =
+      std::move(run_cells(std::span(&cell, 1), options, &account).front());
+  if (times != nullptr) *times = account.front();
   return records;
 }
 

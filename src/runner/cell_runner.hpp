@@ -20,6 +20,14 @@ struct CellTimes {
   CellTimes& operator+=(const CellTimes& other);
 };
 
+// Several cells: each prepared and checked in turn, then the timed rounds of all of them
+// interleaved (timing.hpp), when every executor fits in memory at once (otherwise cell by cell).
+// Each cell's records in its cases' order; `times`, when given, receives each cell's account
+// (its share of the common timed window). Decode and quality cells run on their own.
+std::vector<std::vector<CaseRecord>> run_cells(std::span<const std::vector<const Case*>> cells,
+                                               const CaseOptions& options,
+                                               std::vector<CellTimes>* times = nullptr);
+
 // `cases` share every axis but the executor. One record per case, in the same order. `times`,
 // when given, receives the cell's account.
 std::vector<CaseRecord> run_cell(std::span<const Case* const> cases, const CaseOptions& options,

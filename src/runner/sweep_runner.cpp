@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "exec/executor.hpp"
 #include "runner/baseline.hpp"
 #include "runner/cell_runner.hpp"
 #include "runner/signals.hpp"
@@ -33,31 +34,88 @@ bool SweepRunner::run(const std::atomic<bool>& stop) {
       return false;
     }
     progress_.starting(i, c);
-    std::vector<const Case*> cell;
-    for (const Case* sibling : cells_.at(cell_key(c.key))) {
-      if (!done_.count(sibling->id())) cell.push_back(sibling);
-    }
+    std::vector<std::size_t> positions;
+    const std::vector<std::vector<const Case*>> group = group_from(i, positions);
     try {
-      run_cell_now(cell, i);
+      if (!run_cells_now(group, positions)) {
+        spdlog::error("{} was deleted or moved: the sweep stops here", file_.path());
+        return false;
+      }
     } catch (const CaseAborted&) {
-      spdlog::warn("{}: discarded (stopped by a signal)", c.id());
+      spdlog::warn(
+          "{}{}: discarded (stopped by a signal)", c.id(),
+          group.size() > 1 ? fmt::format(" and the {} cells timed with it", group.size() - 1) : "");
     }
   }
   return true;
 }
 
-void SweepRunner::run_cell_now(const std::vector<const Case*>& cell, std::size_t position) {
-  for (const Case* c : cell) done_.insert(c->id());
-  CellTimes times;
-  std::vector<CaseRecord> records = run_cell(cell, options_, &times);
-  times_ += times;
-  for (const CaseRecord& r : records) note(r);
-  for (std::size_t i = 0; i < cell.size(); ++i) {
-    attach(*cell[i], records[i]);
-    records[i].mode = mode_;
-    file_.append_line(to_json(records[i]).dump());
-    progress_.finished(position + i, records[i]);
+std::vector<const Case*> SweepRunner::pending_cell(const Case& c) const {
+  std::vector<const Case*> cell;
+  for (const Case* sibling : cells_.at(cell_key(c.key))) {
+    if (!done_.count(sibling->id())) cell.push_back(sibling);
   }
+  return cell;
+}
+
+// A cell may share its timed window with others when it is timed at all, runs forward,
+// backward or train steps, and is small: inputs, outputs and every executor's workspace within
+// 64 MiB, so that a group of them stays far below any memory guard.
+bool SweepRunner::may_interleave(const Case& c) const {
+  constexpr std::size_t kSmallCellBytes = std::size_t{64} << 20;
+  if (!options_.perf || !c.skip_reason.empty() || c.key.pass == Pass::kDecode ||
+      c.key.executor == ExecutorKind::kReference) {
+    return false;
+  }
+  const Problem problem = problem_of(c);
+  std::size_t bytes = problem.io_bytes();
+  for (const Case* sibling : cells_.at(cell_key(c.key)))
+    bytes += workspace_bytes(sibling->key.executor, problem, sibling->layout_shape());
+  return bytes <= kSmallCellBytes;
+}
+
+// The cell of case `first` and the next pending cells of the sweep that may run beside it (same
+// thread count), up to its `interleave_cells`; `positions` receives each cell's first index.
+std::vector<std::vector<const Case*>> SweepRunner::group_from(std::size_t first,
+                                                              std::vector<std::size_t>& positions) {
+  const Case& c = *cases_[first];
+  std::vector<std::vector<const Case*>> group{pending_cell(c)};
+  positions = {first};
+  if (!may_interleave(c)) return group;
+  std::set<std::string> taken{cell_key(c.key)};
+  for (std::size_t j = first + 1; j < cases_.size(); ++j) {
+    if (static_cast<int>(group.size()) >= c.measurement.interleave_cells) break;
+    const Case& next = *cases_[j];
+    if (done_.count(next.id()) || taken.count(cell_key(next.key))) continue;
+    if (next.key.threads != c.key.threads || !may_interleave(next)) break;
+    taken.insert(cell_key(next.key));
+    group.push_back(pending_cell(next));
+    positions.push_back(j);
+  }
+  return group;
+}
+
+bool SweepRunner::run_cells_now(const std::vector<std::vector<const Case*>>& cells,
+                                const std::vector<std::size_t>& positions) {
+  for (const std::vector<const Case*>& cell : cells) {
+    for (const Case* c : cell) done_.insert(c->id());
+  }
+  std::vector<CellTimes> times;
+  std::vector<std::vector<CaseRecord>> records = run_cells(cells, options_, &times);
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    times_ += times[k];
+    for (const CaseRecord& r : records[k]) note(r);
+  }
+  if (!file_.still_there()) return false;  // deleted while the window ran
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    for (std::size_t i = 0; i < cells[k].size(); ++i) {
+      attach(*cells[k][i], records[k][i]);
+      records[k][i].mode = mode_;
+      file_.append_line(to_json(records[k][i]).dump());
+      progress_.finished(positions[k] + i, records[k][i]);
+    }
+  }
+  return true;
 }
 
 void SweepRunner::note(const CaseRecord& r) {
@@ -101,7 +159,7 @@ const CaseRecord* SweepRunner::measured_baseline(const Case& b, bool causal) {
     if (remaining.empty()) return nullptr;
     const auto position = static_cast<std::size_t>(
         std::find(cases_.begin(), cases_.end(), remaining.front()) - cases_.begin());
-    run_cell_now(remaining, position);
+    run_cells_now({remaining}, {position});
     auto it = timed_.find(id);
     return it == timed_.end() ? nullptr : &it->second;
   }

@@ -1,4 +1,5 @@
-// The loop of a sweep: its cells in order, each cell's executors together (cell_runner.hpp),
+// The loop of a sweep: its cells in order, each cell's executors together, and small consecutive
+// cells (`interleave_cells`) timed in one interleaved window (cell_runner.hpp),
 // and for every timed case its full-attention baseline (baseline.hpp), reused when the sweep or
 // an earlier run of it has it, otherwise measured once and recorded with "role": "baseline".
 #pragma once
@@ -33,7 +34,15 @@ class SweepRunner {
   const CellTimes& times() const { return times_; }
 
  private:
-  void run_cell_now(const std::vector<const Case*>& cell, std::size_t position);
+  std::vector<const Case*> pending_cell(const Case& c) const;  // its cases not yet recorded
+  bool may_interleave(const Case& c) const;
+  std::vector<std::vector<const Case*>> group_from(std::size_t first,
+                                                   std::vector<std::size_t>& positions);
+  // Runs `cells` (their timed rounds interleaved), records and reports them; positions[k] is
+  // the index of cells[k]'s first case in the sweep. False when the results file was deleted
+  // or moved away meanwhile: nothing written.
+  bool run_cells_now(const std::vector<std::vector<const Case*>>& cells,
+                     const std::vector<std::size_t>& positions);
   void note(const CaseRecord& r);  // done, and timed or why not
   void attach(const Case& c, CaseRecord& r);
   const CaseRecord* measured_baseline(const Case& b, bool causal);

@@ -2,7 +2,9 @@
 
 #include "runner/signals.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 #include "measure/cpu_load.hpp"
@@ -13,39 +15,77 @@ namespace attnbench {
 
 namespace {
 
-bool enough(const std::vector<std::vector<double>>& samples, const Measurement& m) {
-  for (const std::vector<double>& s : samples) {
-    if (static_cast<int>(s.size()) < m.repetitions) return false;
-    if (std::accumulate(s.begin(), s.end(), 0.0) < m.min_time_ms) return false;
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point begin, Clock::time_point end) {
+  return std::chrono::duration<double, std::milli>(end - begin).count();
+}
+
+bool enough(const std::vector<double>& samples, const Measurement& m) {
+  if (static_cast<int>(samples.size()) >= m.max_repetitions) return true;
+  return static_cast<int>(samples.size()) >= m.repetitions &&
+         std::accumulate(samples.begin(), samples.end(), 0.0) >= m.min_time_ms;
+}
+
+// The warm-ups, untimed as samples; returns each executor's last warm-up time (0 without one).
+std::vector<double> warm_up(std::span<const TimedExecutor> executors) {
+  std::vector<double> last(executors.size(), 0.0);
+  for (std::size_t i = 0; i < executors.size(); ++i) {
+    const TimedExecutor& e = executors[i];
+    e.executor->prepare(*e.inputs, e.out);
+    for (int w = 0; w < e.measurement->warmup; ++w) {
+      abort_case_if_stopping();
+      const auto begin = Clock::now();
+      e.executor->run(*e.inputs, e.out);
+      last[i] = ms_between(begin, Clock::now());
+    }
   }
-  return true;
+  return last;
 }
 
 }  // namespace
 
-TimedRounds time_interleaved(std::span<Executor* const> executors, const Tensors& inputs,
-                             std::span<float* const> outs, const Measurement& m, int threads) {
-  using Clock = std::chrono::steady_clock;
-  for (std::size_t i = 0; i < executors.size(); ++i) executors[i]->prepare(inputs, outs[i]);
-  for (int w = 0; w < m.warmup; ++w) {
-    abort_case_if_stopping();
-    for (std::size_t i = 0; i < executors.size(); ++i) executors[i]->run(inputs, outs[i]);
-  }
+int planned_rounds(double run_ms, const Measurement& m) {
+  const double for_time = run_ms > 0 ? std::ceil(m.min_time_ms / run_ms) : 0.0;
+  const double wanted = std::max(for_time, static_cast<double>(m.repetitions));
+  return static_cast<int>(std::clamp(wanted, 1.0, static_cast<double>(m.max_repetitions)));
+}
+
+bool runs_in_round(int planned, int total, int round) {
+  const auto n = static_cast<std::int64_t>(planned), r = static_cast<std::int64_t>(round);
+  auto ceil_div = [total](std::int64_t a) { return (a + total - 1) / total; };
+  return ceil_div((r + 1) * n) > ceil_div(r * n);  // a new multiple of total/n begins in round r
+}
+
+TimedRounds time_interleaved(std::span<const TimedExecutor> executors, int threads) {
+  const std::vector<double> warm = warm_up(executors);
+  std::vector<int> planned;
+  for (std::size_t i = 0; i < executors.size(); ++i)
+    planned.push_back(planned_rounds(warm[i], *executors[i].measurement));
+  const int total = *std::max_element(planned.begin(), planned.end());
   TimedRounds result;
   result.samples.resize(executors.size());
   constexpr double kCanaryEveryMs = 2;
   const CpuTimes start = read_cpu_times();
   result.canary_ms.push_back(canary_ms(threads));
   double since_canary = 0;
-  for (int round = 0; round < m.max_repetitions && !enough(result.samples, m); ++round) {
+  for (int round = 0;; ++round) {
     abort_case_if_stopping();  // SIGTERM, SIGHUP: discard the cell at a repetition boundary
+    bool ran = false;
     for (std::size_t i = 0; i < executors.size(); ++i) {
+      const TimedExecutor& e = executors[i];
+      // The planned rounds first; then whoever still lacks samples, every round.
+      const bool due = round < total ? runs_in_round(planned[i], total, round)
+                                     : !enough(result.samples[i], *e.measurement);
+      if (!due) continue;
       const auto begin = Clock::now();
-      executors[i]->run(inputs, outs[i]);
-      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
+      e.executor->run(*e.inputs, e.out);
+      const double ms = ms_between(begin, Clock::now());
       result.samples[i].push_back(ms);
       since_canary += ms;
+      ran = true;
     }
+    if (!ran && round >= total) break;
     if (since_canary >= kCanaryEveryMs) {
       result.canary_ms.push_back(canary_ms(threads));
       since_canary = 0;

@@ -35,6 +35,12 @@ class Intervals {
   KeyRange* begin() { return spilled_.empty() ? inline_.data() : spilled_.data(); }
   KeyRange* end() { return begin() + count_; }
   int size() const { return count_; }
+  // Empties the list but keeps its storage, so that a caller asking for a million rows'
+  // intervals reuses one object (constructing one zeroes the inline array).
+  void clear() {
+    count_ = 0;
+    spilled_.clear();
+  }
 
  private:
   // Moves the inline intervals to the heap the first time they overflow.

@@ -2,7 +2,7 @@
 // predicate, one has a tile classifier that lies. The conformance suite never sees them.
 #include <stdexcept>
 
-#include "core/interval_pattern.hpp"
+#include "core/pattern.hpp"
 #include "core/registry.hpp"
 
 namespace attnbench {
@@ -17,11 +17,13 @@ class Throwing final : public Pattern {
   }
 };
 
-// Causal, but claims every tile is full.
-class Lying final : public IntervalPattern {
+// Causal, but claims every tile is full. A plain Pattern: the layout builder trusts its
+// classifier. (An IntervalPattern's layout is built from its intervals alone, which a lying
+// classify() override cannot spoil; the conformance checks still catch the lie.)
+class Lying final : public Pattern {
  public:
-  using IntervalPattern::IntervalPattern;
-  void key_intervals(int, Index q, Intervals& out) const override { out.add(0, q + 1); }
+  using Pattern::Pattern;
+  bool allows(int, Index q, Index k) const override { return k <= q; }
   std::optional<TileKind> classify(int, const TileRect&) const override { return TileKind::kFull; }
 };
 

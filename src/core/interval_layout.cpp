@@ -2,16 +2,17 @@
 // thread per chunk, chunks spread over the threads), each row's intervals are read once
 // (IntervalRows), its key tiles told from them, and each new partial mask kept as its signature
 // (a few numbers a row, not block_q x block_kv bytes). Then the row offsets and every chunk's
-// first mask are known, the layout's arrays are sized once, and each chunk writes its tiles and
-// masks straight into their final place. Nothing is allocated per row, no mask is copied, and
-// no tile is asked of the pattern's classifier: the same bytes as fill_layout_generic, faster
-// (README, "Performance").
+// first mask are known, the layout's arrays are sized once (the masks advised onto huge pages),
+// and the chunks' tiles and masks are written straight into their final place. Nothing is
+// allocated per row, no mask is copied, and no tile is asked of the pattern's classifier: the
+// same bytes as fill_layout_generic, faster (README, "Performance").
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <exception>
 #include <optional>
 
+#include "core/huge_pages.hpp"
 #include "core/interval_rows.hpp"
 #include "core/layout_build.hpp"
 
@@ -65,6 +66,7 @@ struct Scratch {
   IntervalRows rows;
   std::vector<std::int32_t> signature;
   RememberedMasks remembered;
+  std::size_t last_chunk_tiles = 0;
 };
 
 // A partial tile's mask index within the chunk: a remembered mask's, or a new one's.
@@ -107,6 +109,7 @@ void build_row(const IntervalPattern& pattern, const BlockLayout& layout, std::i
 void build_chunk(const IntervalPattern& pattern, const BlockLayout& layout, std::int64_t chunk,
                  Scratch& s, ChunkResult& out, std::vector<std::int64_t>& row_tiles) {
   s.remembered.reset();
+  out.tiles.reserve(s.last_chunk_tiles);  // neighbouring chunks are alike: fewer regrowths
   const std::int64_t total_rows = layout.layout_heads * layout.q_tiles;
   const std::int64_t end = std::min(total_rows, (chunk + 1) * kRowsPerChunk);
   for (std::int64_t r = chunk * kRowsPerChunk; r < end; ++r) {
@@ -114,6 +117,7 @@ void build_chunk(const IntervalPattern& pattern, const BlockLayout& layout, std:
     build_row(pattern, layout, r, s, out);
     row_tiles[static_cast<std::size_t>(r)] = static_cast<std::int64_t>(out.tiles.size() - before);
   }
+  s.last_chunk_tiles = out.tiles.size();
 }
 
 // The second pass over one chunk: its tiles and new masks into their final place.
@@ -136,8 +140,8 @@ void place_chunk(const ChunkResult& chunk, std::int64_t first_tile, std::int64_t
   }
 }
 
-// Runs `body(i)` for i in [0, count) on `threads` threads, one index at a time; the first
-// exception is rethrown after the loop (a plugin's must not escape the parallel region).
+// Runs `body(i, scratch)` for i in [0, count) on `threads` threads, one index at a time; the
+// first exception is rethrown after the loop (a plugin's must not escape the parallel region).
 template <class Body>
 void parallel_for(std::int64_t count, int threads, const Body& body) {
   std::exception_ptr error;
@@ -179,14 +183,16 @@ void fill_layout_by_intervals(const IntervalPattern& pattern, BlockLayout& layou
         first_mask[c] + static_cast<std::int64_t>(results[c].signature_start.size());
   }
   layout.tiles.resize(static_cast<std::size_t>(layout.row_start.back()));
-  layout.masks.resize(
-      static_cast<std::size_t>(first_mask.back() * layout.shape.block_q * layout.shape.block_kv));
-  parallel_for(chunks, threads, [&](std::int64_t c, Scratch&) {
-    const auto i = static_cast<std::size_t>(c);
-    const auto first_row = static_cast<std::size_t>(c * kRowsPerChunk);
-    place_chunk(results[i], layout.row_start[first_row], first_mask[i], layout);
-    results[i] = ChunkResult{};
-  });
+  const auto mask_bytes =
+      static_cast<std::size_t>(first_mask.back() * layout.shape.block_q * layout.shape.block_kv);
+  layout.masks.reserve(mask_bytes);
+  advise_huge_pages(layout.masks.data(), mask_bytes);
+  layout.masks.resize(mask_bytes);
+  // On one thread: about 1 ms for floor 4's layout, and a second parallel region costs more
+  // than that whenever the machine is busy (the region waits for a descheduled thread).
+  for (std::size_t c = 0; c < results.size(); ++c) {
+    place_chunk(results[c], layout.row_start[c * kRowsPerChunk], first_mask[c], layout);
+  }
 }
 
 }  // namespace attnbench

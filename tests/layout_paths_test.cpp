@@ -51,6 +51,27 @@ std::vector<std::vector<KeyRange>> monotone_rows(const Geometry& g, std::mt19937
   return rows;
 }
 
+// One interval a row, periodic: row q + 16 sees row q's keys moved 16 on (a window does this
+// with any period), so that rows of tiles 16, 32 or 48 high repeat the row before them, except
+// near the ends of the keys; one in four patterns with narrow intervals, whose edges make many
+// distinct masks on narrow tiles.
+std::vector<std::vector<KeyRange>> periodic_rows(const Geometry& g, std::mt19937_64& rng) {
+  constexpr Index kPeriod = 16;
+  const Index width = uniform(rng, 0, 3) == 0 ? 2 : 40;
+  std::vector<Index> begin(kPeriod), end(kPeriod);
+  begin[0] = uniform(rng, -60, 20), end[0] = begin[0] + uniform(rng, 1, width);
+  for (std::size_t i = 1; i < kPeriod; ++i) {
+    begin[i] = begin[i - 1] + uniform(rng, 0, 1), end[i] = std::max(end[i - 1], begin[i] + 1);
+  }
+  std::vector<std::vector<KeyRange>> rows;
+  for (Index q = 0; q < g.q_len; ++q) {
+    const auto i = static_cast<std::size_t>(q % kPeriod);
+    const Index shift = q / kPeriod * kPeriod;
+    rows.push_back({{begin[i] + shift, end[i] + shift}});
+  }
+  return rows;
+}
+
 // Up to 4 intervals a row (sometimes 18, past Intervals' inline storage), overlapping,
 // touching, empty or out of range.
 std::vector<std::vector<KeyRange>> scattered_rows(const Geometry& g, std::mt19937_64& rng) {
@@ -141,6 +162,27 @@ TEST(LayoutPaths, RegisteredIntervalPatternsMatchTheGenericBuilder) {
     }
   }
   EXPECT_GE(compared.size(), 21u);  // the built-in interval plugins (README: 21 of 29)
+}
+
+// Tiles whose height is a multiple of the period and of their width: the interval path copies a
+// row from the one before (repeat_previous), unless a mask it needs was forgotten.
+TEST(LayoutPaths, RepeatedRowsMatchTheGenericBuilder) {
+  const std::vector<Geometry> geometries = {{403, 403, 1, 0}, {250, 333, 1, 83}, {301, 211, 3, 0}};
+  const std::vector<std::pair<Index, Index>> tiles = {{16, 16}, {16, 8}, {32, 16}, {48, 24},
+                                                      {16, 1},  {32, 2}, {16, 5}};
+  std::mt19937_64 rng(1919);
+  for (const Geometry& g : geometries) {
+    for (int trial = 0; trial < 8; ++trial) {
+      TableIntervals::Rows rows;
+      for (int h = 0; h < g.heads; ++h) rows.push_back(periodic_rows(g, rng));
+      const TableIntervals p(g, std::move(rows), true);
+      const std::string label =
+          fmt::format("periodic q_len {} kv_len {} heads {} offset {} trial {}", g.q_len, g.kv_len,
+                      g.heads, g.q_offset, trial);
+      for (const auto& [block_q, block_kv] : tiles) compare_paths(p, block_q, block_kv, label);
+      expect_matches_predicate(p, build_layout(p, {g.q_len, g.kv_len, 16, 8}, 2), label);
+    }
+  }
 }
 
 // Floor 4's pattern (issue 19) at 64K + 37 tokens, square and bottom-right.

@@ -33,6 +33,13 @@ class RememberedMasks {
     return std::nullopt;
   }
 
+  bool holds(std::int64_t index) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (entries_[i].index == index) return true;
+    }
+    return false;
+  }
+
   void remember(const std::vector<std::int32_t>& signature, std::int64_t index) {
     Entry* slot = &entries_[oldest_];
     if (count_ < kMasksPerChunk) {
@@ -63,7 +70,7 @@ struct ChunkResult {
 
 // One thread's working memory, reused from chunk to chunk.
 struct Scratch {
-  IntervalRows rows;
+  std::array<IntervalRows, 2> rows;  // row r's in rows[r % 2], the row before's in the other
   std::vector<std::int32_t> signature;
   RememberedMasks remembered;
   std::size_t last_chunk_tiles = 0;
@@ -79,22 +86,20 @@ std::int64_t mask_index(Scratch& s, ChunkResult& out) {
   return index;
 }
 
-// Appends the row's visited tiles to out.tiles.
-void build_row(const IntervalPattern& pattern, const BlockLayout& layout, std::int64_t r,
-               Scratch& s, ChunkResult& out) {
+// Appends row r's visited tiles to out.tiles, from its loaded rows of intervals.
+void build_row(const BlockLayout& layout, std::int64_t r, Scratch& s, ChunkResult& out) {
   const LayoutShape& shape = layout.shape;
-  const Index q_tile = r % layout.q_tiles, rows = layout.q_tile_rows(q_tile);
-  const Index q_begin = q_tile * shape.block_q + pattern.geometry().q_offset;
-  s.rows.load(pattern, static_cast<int>(r / layout.q_tiles), q_begin, q_begin + rows);
-  for (const TileSpan& span : s.rows.touched_tiles(shape.block_kv)) {
+  const Index rows = layout.q_tile_rows(r % layout.q_tiles);
+  IntervalRows& intervals = s.rows[static_cast<std::size_t>(r % 2)];
+  for (const TileSpan& span : intervals.touched_tiles(shape.block_kv)) {
     for (Index t = span.begin; t < span.end; ++t) {
       const auto tile = static_cast<std::int32_t>(t);
       const Index k_begin = t * shape.block_kv, cols = layout.kv_tile_cols(t);
-      if (s.rows.surely_full(k_begin, k_begin + cols)) {
+      if (intervals.surely_full(k_begin, k_begin + cols)) {
         out.tiles.push_back({tile, TileKind::kFull, -1});
         continue;
       }
-      const Index allowed = s.rows.describe(k_begin, k_begin + cols, s.signature);
+      const Index allowed = intervals.describe(k_begin, k_begin + cols, s.signature);
       if (allowed == 0) continue;
       if (allowed == rows * cols) {
         out.tiles.push_back({tile, TileKind::kFull, -1});
@@ -105,17 +110,50 @@ void build_row(const IntervalPattern& pattern, const BlockLayout& layout, std::i
   }
 }
 
+// Row r as row r - 1 (whose tiles start at out.tiles[previous]) moved block_q keys on, when
+// its intervals are exactly that (a window's are, row after row): the same tiles, block_q /
+// block_kv further, with the same masks, which build_row would find remembered (all of them
+// must still be). Not across heads, nor onto the ragged last key tile (its kinds differ).
+bool repeat_previous(const BlockLayout& layout, std::int64_t r, Scratch& s, ChunkResult& out,
+                     std::size_t previous) {
+  const LayoutShape& shape = layout.shape;
+  if (shape.block_q % shape.block_kv != 0 || r % layout.q_tiles == 0) return false;
+  const IntervalRows& now = s.rows[static_cast<std::size_t>(r % 2)];
+  const IntervalRows& before = s.rows[static_cast<std::size_t>((r - 1) % 2)];
+  const Index whole_tile_keys = shape.kv_len / shape.block_kv * shape.block_kv;
+  if (!now.shifted_from(before, shape.block_q) || now.last_end() > whole_tile_keys) return false;
+  const std::size_t end = out.tiles.size();
+  for (std::size_t i = previous; i < end; ++i) {
+    const LayoutTile& tile = out.tiles[i];
+    if (tile.kind == TileKind::kPartial && !s.remembered.holds(tile.mask_offset)) return false;
+  }
+  const auto step = static_cast<std::int32_t>(shape.block_q / shape.block_kv);
+  for (std::size_t i = previous; i < end; ++i) {
+    LayoutTile tile = out.tiles[i];  // a copy: push_back may move the vector
+    tile.kv_tile += step;
+    out.tiles.push_back(tile);
+  }
+  return true;
+}
+
 // The first pass over one chunk; the tiles of row r are counted into row_tiles[r].
 void build_chunk(const IntervalPattern& pattern, const BlockLayout& layout, std::int64_t chunk,
                  Scratch& s, ChunkResult& out, std::vector<std::int64_t>& row_tiles) {
   s.remembered.reset();
   out.tiles.reserve(s.last_chunk_tiles);  // neighbouring chunks are alike: fewer regrowths
   const std::int64_t total_rows = layout.layout_heads * layout.q_tiles;
-  const std::int64_t end = std::min(total_rows, (chunk + 1) * kRowsPerChunk);
-  for (std::int64_t r = chunk * kRowsPerChunk; r < end; ++r) {
+  const std::int64_t first = chunk * kRowsPerChunk,
+                     end = std::min(total_rows, first + kRowsPerChunk);
+  std::size_t previous = 0;  // where row r - 1's tiles start in out.tiles
+  for (std::int64_t r = first; r < end; ++r) {
     const std::size_t before = out.tiles.size();
-    build_row(pattern, layout, r, s, out);
+    const Index q_tile = r % layout.q_tiles;
+    const Index q_begin = q_tile * layout.shape.block_q + pattern.geometry().q_offset;
+    s.rows[static_cast<std::size_t>(r % 2)].load(pattern, static_cast<int>(r / layout.q_tiles),
+                                                 q_begin, q_begin + layout.q_tile_rows(q_tile));
+    if (r == first || !repeat_previous(layout, r, s, out, previous)) build_row(layout, r, s, out);
     row_tiles[static_cast<std::size_t>(r)] = static_cast<std::int64_t>(out.tiles.size() - before);
+    previous = before;
   }
   s.last_chunk_tiles = out.tiles.size();
 }

@@ -130,6 +130,17 @@ Index IntervalRows::describe_ordered(Index k_begin, Index k_end,
   return allowed;
 }
 
+bool IntervalRows::shifted_from(const IntervalRows& other, Index shift) const {
+  if (!ordered_ || !other.ordered_ || ranges_.size() != other.ranges_.size()) return false;
+  for (std::size_t i = 0; i < ranges_.size(); ++i) {
+    if (ranges_[i].begin != other.ranges_[i].begin + shift ||
+        ranges_[i].end != other.ranges_[i].end + shift) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void fill_from_signature(const std::int32_t* signature, std::size_t length, Index block_kv,
                          std::uint8_t* mask) {
   Index row = 0;

@@ -38,6 +38,11 @@ class IntervalRows {
   // in ascending order after a load: each row keeps a cursor into its intervals.
   Index describe(Index k_begin, Index k_end, std::vector<std::int32_t>& signature);
 
+  // True when each row is one interval, each `other`'s moved `shift` keys on.
+  bool shifted_from(const IntervalRows& other, Index shift) const;
+  // The largest end of the rows' intervals, when shifted_from() was true.
+  Index last_end() const { return ranges_.back().end; }
+
  private:
   void add_row(Index kv_len);
   Index describe_ordered(Index k_begin, Index k_end, std::vector<std::int32_t>& signature) const;

@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
+#include "core/layout_bound.hpp"
 #include "core/layout_build.hpp"
 #include "core/layout_stats.hpp"
 #include "core/registry.hpp"
@@ -58,6 +59,22 @@ void BM_CausalWindowStats(benchmark::State& state) {
     benchmark::DoNotOptimize(causal_pairs(layout, 1, 0));
   }
 }
+// The memory guard's walk of the candidate ranges that `run`, `mask` and `density` do before the
+// build (layout_bound.cpp), and the sampled check of the layout after it (16 query tiles).
+void BM_CausalWindowGuards(benchmark::State& state) {
+  const Index n = state.range(0);
+  const PatternInfo& info = *find_pattern("sliding_window");
+  const ParamValues values = resolve_params(info, {{"radius", Index{256}}, {"causal", true}});
+  const auto p = info.make(make_geometry(n, n, 1, values), values);
+  const LayoutShape shape{n, n, 64, 64};
+  const BlockLayout layout = build_layout(*p, shape, 2);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bound_layout(*p, shape, std::int64_t{1} << 40).bytes);
+    benchmark::DoNotOptimize(check_layout_sample(*p, layout, 16));
+  }
+}
+BENCHMARK(BM_CausalWindowGuards)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 BENCHMARK(BM_CausalWindowStats)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -368,6 +368,8 @@ std::vector<std::vector<CaseRecord>> run_cells(std::span<const std::vector<const
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const std::vector<const Case*>& cases = cells[i];
     ATTNBENCH_CHECK(!cases.empty());
+    // One window runs on one thread count (the sweep groups only cells that share it).
+    ATTNBENCH_CHECK(cases.front()->key.threads == cells.front().front()->key.threads);
     if (!interleavable(*cases.front())) {
       records[i] = run_alone(cases, options, account[i]);
       continue;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "exec/fast_exp.hpp"
+#include "exec/exp_row.hpp"
 
 namespace attnbench {
 
@@ -16,8 +16,7 @@ void probabilities_from_lse(float* scores, const float* lse, std::int64_t rows, 
       std::fill(s, s + cols, 0.0f);
       continue;
     }
-#pragma omp simd
-    for (std::int64_t c = 0; c < cols; ++c) s[c] = fast_exp(s[c] - shift);
+    exp_row(s, cols, shift);
   }
 }
 

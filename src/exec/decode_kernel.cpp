@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "exec/decode.hpp"
+#include "exec/exp_row.hpp"
 #include "exec/fast_exp.hpp"
 
 namespace attnbench {
@@ -49,13 +50,7 @@ void softmax_block(float* s, Index n, Index d, float& max, float& sum, float* ac
 #pragma omp simd
     for (Index c = 0; c < d; ++c) acc[c] *= alpha;
   }
-  float block_sum = 0;
-#pragma omp simd reduction(+ : block_sum)
-  for (Index j = 0; j < n; ++j) {
-    s[j] = fast_exp(s[j] - next);
-    block_sum += s[j];
-  }
-  sum += block_sum;
+  sum += exp_row(s, n, next);
   max = next;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "exec/dtype.hpp"
+#include "exec/exp_row.hpp"
 #include "exec/fast_exp.hpp"
 
 namespace attnbench {
@@ -29,11 +30,7 @@ void online_softmax_update(SoftmaxState state, float* scores, std::int64_t rows,
     }
     float chunk_sum = 0.0f;
     if (p == nullptr) {
-#pragma omp simd reduction(+ : chunk_sum)
-      for (std::int64_t c = 0; c < cols; ++c) {
-        s[c] = fast_exp(s[c] - new_max);
-        chunk_sum += s[c];
-      }
+      chunk_sum = exp_row(s, cols, new_max);
     } else {
       // The sum is taken over the bf16 probabilities the second GEMM multiplies, so that the
       // normaliser matches the numerator.

@@ -54,7 +54,7 @@ class SparseExecutor final : public Executor {
   dnnl::engine engine_;
   std::vector<std::int64_t> chunk_start_;  // per (layout head, q tile), into chunks_
   std::vector<Chunk> chunks_;
-  std::vector<Task> tasks_;  // most expensive first, for balance over threads
+  std::vector<Task> tasks_;  // by key/value head, most expensive first within one
   std::vector<std::unique_ptr<ThreadState>> threads_;
   std::string impl_;
 };

@@ -1,0 +1,67 @@
+// The softmax's row exponential (AVX-512 intrinsics where the build has them) against the
+// portable loop over fast_exp, and against exp in double precision.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "exec/exp_row.hpp"
+
+namespace attnbench {
+namespace {
+
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
+
+// Scores over the range a softmax sees, with masked (-inf) entries and a NaN-free tail that is
+// not a multiple of the vector width.
+std::vector<float> scores(std::size_t count) {
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> value(-120.0f, 3.0f);
+  std::vector<float> s(count);
+  for (std::size_t i = 0; i < count; ++i) s[i] = i % 11 == 3 ? -kInfinity : value(gen);
+  return s;
+}
+
+TEST(ExpRow, MatchesTheExactExpAndThePortableLoop) {
+  for (const std::int64_t cols : {1, 15, 16, 17, 64, 333, 512}) {
+    const std::vector<float> source = scores(static_cast<std::size_t>(cols));
+    std::vector<float> fast = source, portable = source;
+    const float shift = 2.5f;
+    const float fast_sum = exp_row(fast.data(), cols, shift);
+    const float portable_sum = exp_row_portable(portable.data(), cols, shift);
+    double exact_sum = 0.0;
+    for (std::size_t c = 0; c < source.size(); ++c) {
+      // The subtraction rounds in float in both; exp is judged on the rounded argument.
+      const double x = static_cast<double>(source[c] - shift);
+      const double exact = x < -87.3 ? 0.0 : std::exp(x);
+      exact_sum += exact;
+      EXPECT_NEAR(fast[c], exact, 2.4e-7 * exact) << "cols " << cols << ", x " << x;
+      EXPECT_NEAR(fast[c], portable[c], 2.4e-7 * std::abs(portable[c])) << "x " << x;
+    }
+    EXPECT_NEAR(fast_sum, exact_sum, 1e-6 * exact_sum) << "cols " << cols;
+    EXPECT_NEAR(fast_sum, portable_sum, 1e-6 * portable_sum) << "cols " << cols;
+  }
+}
+
+TEST(ExpRow, MaskedScoresGiveExactlyZeroAndNanStaysNan) {
+  std::vector<float> s = {-kInfinity, -100.0f, -87.31f, 0.0f, std::nanf(""), -kInfinity};
+  exp_row(s.data(), static_cast<std::int64_t>(s.size()), 0.0f);
+  EXPECT_EQ(s[0], 0.0f);
+  EXPECT_EQ(s[1], 0.0f);
+  EXPECT_EQ(s[2], 0.0f);
+  EXPECT_EQ(s[3], 1.0f);
+  EXPECT_TRUE(std::isnan(s[4]));
+  EXPECT_EQ(s[5], 0.0f);
+}
+
+TEST(ExpRow, LeavesTheEntriesPastTheRowAlone) {
+  std::vector<float> s(40, 1.0f);
+  exp_row(s.data(), 21, 1.0f);
+  for (std::size_t c = 0; c < 21; ++c) EXPECT_EQ(s[c], 1.0f);
+  for (std::size_t c = 21; c < s.size(); ++c) EXPECT_EQ(s[c], 1.0f) << "wrote past the row: " << c;
+}
+
+}  // namespace
+}  // namespace attnbench

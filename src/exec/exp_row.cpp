@@ -39,8 +39,7 @@ __m512 exp16(__m512 x) {
   p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(4.1665795894e-2f));
   p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.6666665459e-1f));
   p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.0000001201e-1f));
-  const __m512 e =
-      _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(f, f), f), _mm512_set1_ps(1.0f));
+  const __m512 e = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(f, f), f), _mm512_set1_ps(1.0f));
   const __mmask16 kept = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_NLT_UQ);
   return _mm512_maskz_scalef_ps(kept, e, n);
 }

@@ -2,6 +2,7 @@
 // portable loop over fast_exp, and against exp in double precision.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -57,10 +58,24 @@ TEST(ExpRow, MaskedScoresGiveExactlyZeroAndNanStaysNan) {
 }
 
 TEST(ExpRow, LeavesTheEntriesPastTheRowAlone) {
-  std::vector<float> s(40, 1.0f);
-  exp_row(s.data(), 21, 1.0f);
+  // Past the row a sentinel that the row's own values (exp(1 - 1) = 1) cannot be mistaken for.
+  std::vector<float> s(40, 5.0f);
+  std::fill_n(s.begin(), 21, 1.0f);
+  const float sum = exp_row(s.data(), 21, 1.0f);
   for (std::size_t c = 0; c < 21; ++c) EXPECT_EQ(s[c], 1.0f);
-  for (std::size_t c = 21; c < s.size(); ++c) EXPECT_EQ(s[c], 1.0f) << "wrote past the row: " << c;
+  for (std::size_t c = 21; c < s.size(); ++c) EXPECT_EQ(s[c], 5.0f) << "wrote past the row: " << c;
+  EXPECT_EQ(sum, 21.0f) << "the sum took lanes past the row";
+}
+
+TEST(ExpRow, ClampsLargeArgumentsAsFastExpDoes) {
+  std::vector<float> s = {100.0f, 88.3f, std::numeric_limits<float>::infinity()};
+  std::vector<float> portable = s;
+  exp_row(s.data(), 3, 0.0f);
+  exp_row_portable(portable.data(), 3, 0.0f);
+  for (std::size_t c = 0; c < s.size(); ++c) {
+    EXPECT_TRUE(std::isfinite(s[c])) << c;
+    EXPECT_NEAR(s[c], portable[c], 2.4e-7 * portable[c]) << c;
+  }
 }
 
 }  // namespace

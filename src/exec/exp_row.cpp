@@ -23,11 +23,13 @@ float exp_row_portable(float* s, std::int64_t cols, float shift) {
 namespace {
 
 // fast_exp's Cephes polynomial on 16 lanes. Lanes below -87.3 (-inf included) are zeroed by
-// the scalef's mask; the comparison is unordered-true so that NaN stays NaN.
-__m512 exp16(__m512 x) {
-  // The zero-masked forms: GCC 12's unmasked intrinsics start from an "undefined" vector that
-  // -Wuninitialized flags.
+// the scalef's mask; the comparison is unordered-true so that NaN stays NaN. Above 88.3 the
+// input is clamped as fast_exp clamps it (min with the constant first: a NaN lane stays NaN).
+__m512 exp16(__m512 unclamped) {
+  // The zero-masked forms over all lanes: GCC 12's unmasked intrinsics start from an
+  // "undefined" vector that -Wuninitialized flags.
   constexpr auto kAll = static_cast<__mmask16>(0xffff);
+  const __m512 x = _mm512_maskz_min_ps(kAll, _mm512_set1_ps(88.3f), unclamped);
   const __m512 n =
       _mm512_maskz_roundscale_ps(kAll, _mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

@@ -70,11 +70,15 @@ void head_gradients(const Pattern& pattern, const Problem& p, const Tensors& in,
     std::vector<std::uint8_t> allowed(static_cast<std::size_t>(p.kv_len));
     std::vector<double> dk(key_values, 0.0), dv(key_values, 0.0);
     RowTerms t;
-    // A head whose keys are not sampled needs only its sampled rows (their dQ); asking the
-    // pattern for every row's mask there was 95 % of a long window's check.
+    // A head whose key/value slice is not among the sampled ones needs only its sampled rows
+    // (their dQ); asking the pattern for every row's mask there was 95 % of a long window's
+    // check.
     const bool all_rows = out.dk != nullptr;
     const Index visited = all_rows ? p.q_len : static_cast<Index>(r.rows.size());
-#pragma omp for schedule(dynamic, 16)
+    // Sixteen rows a chunk over all rows; one at a time over a few sampled ones, so that both
+    // threads get some.
+    const Index chunk = all_rows ? 16 : 1;
+#pragma omp for schedule(dynamic, chunk)
     for (Index x = 0; x < visited; ++x) {
       const Index i = all_rows ? x : r.rows[static_cast<std::size_t>(x)];
       try {

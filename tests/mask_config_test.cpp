@@ -202,7 +202,7 @@ TEST_F(MaskConfig, ExportIsTheMaskRunExecutes) {
     LayoutStats stats;
     const PreparedMask run_mask = build_mask(
         c, [&]() -> const Tensors& { return inputs; }, stats);
-    const std::size_t per_head = static_cast<std::size_t>(c.q_len * c.kv_len);
+    const Index per_head = c.q_len * c.kv_len;
     for (int h = 0; h < c.heads(); ++h) {
       const std::vector<std::uint8_t> layout_mask = expand_layout(run_mask.layout, h);
       EXPECT_TRUE(

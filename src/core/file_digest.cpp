@@ -25,12 +25,16 @@ constexpr std::array<std::uint32_t, 64> kRound = {
 
 std::uint32_t rotate(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+// bytes[0..3] as one big-endian word (a byte shifted as the int it promotes to would be signed).
+std::uint32_t big_endian_word(const unsigned char* bytes) {
+  std::uint32_t word = 0;
+  for (std::size_t i = 0; i < 4; ++i) word = word << 8 | bytes[i];
+  return word;
+}
+
 void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
   std::array<std::uint32_t, 64> w{};
-  for (std::size_t i = 0; i < 16; ++i) {
-    w[i] = static_cast<std::uint32_t>(block[4 * i]) << 24 | block[4 * i + 1] << 16 |
-           block[4 * i + 2] << 8 | block[4 * i + 3];
-  }
+  for (std::size_t i = 0; i < 16; ++i) w[i] = big_endian_word(block + 4 * i);
   for (std::size_t i = 16; i < 64; ++i) {
     const std::uint32_t s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3);
     const std::uint32_t s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10);

@@ -151,7 +151,7 @@ TEST(Compare, AShiftOfTheWholeRunIsAWarning) {
   }
   auto has_shift_warning = [](const Comparison& c) {
     return std::any_of(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
-      return w.find("shift of the whole run") != w.npos;
+      return w.find("shift of the whole run") != std::string::npos;
     });
   };
   EXPECT_TRUE(has_shift_warning(compare_runs(a, b, {})));

@@ -81,9 +81,9 @@ void BM_BackwardGemm(benchmark::State& state) {
         stream, {{DNNL_ARG_SRC, *step.a}, {DNNL_ARG_WEIGHTS, *step.b}, {DNNL_ARG_DST, *step.c}});
     stream.wait();
   }
-  state.counters["GFLOPs"] =
-      benchmark::Counter(2.0 * rows * cols * d * static_cast<double>(state.iterations()) * 1e-9,
-                         benchmark::Counter::kIsRate);
+  state.counters["GFLOPs"] = benchmark::Counter(
+      static_cast<double>(2 * rows * cols * d) * static_cast<double>(state.iterations()) * 1e-9,
+      benchmark::Counter::kIsRate);
   state.SetLabel(k.impl);
 }
 BENCHMARK(BM_BackwardGemm)->ArgsProduct({{0, 1, 2, 3, 4}, {64, 512}});

@@ -51,9 +51,9 @@ void run_tile_gemm(benchmark::State& state, bool qk) {
     gemm.execute(stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
     stream.wait();
   }
-  state.counters["GFLOPs"] =
-      benchmark::Counter(2.0 * rows * cols * d * static_cast<double>(state.iterations()) * 1e-9,
-                         benchmark::Counter::kIsRate);
+  state.counters["GFLOPs"] = benchmark::Counter(
+      static_cast<double>(2 * rows * cols * d) * static_cast<double>(state.iterations()) * 1e-9,
+      benchmark::Counter::kIsRate);
   state.SetLabel(impl_name(pd));
 }
 void BM_TileQkT(benchmark::State& state) { run_tile_gemm(state, true); }
@@ -95,9 +95,10 @@ void run_executor(benchmark::State& state, const std::string& pattern, bool caus
   auto executor =
       make_executor(state.range(1) ? ExecutorKind::kSparse : ExecutorKind::kDense, problem, layout);
   for (auto _ : state) executor->run(in, out.data());
-  const double pairs = causal ? n * (n + 1) / 2.0 : double(n) * n;
-  state.counters["useful_GFLOPs"] = benchmark::Counter(
-      4.0 * 64 * 8 * pairs * 1e-9 * state.iterations(), benchmark::Counter::kIsRate);
+  const auto pairs = static_cast<double>(causal ? n * (n + 1) / 2 : n * n);  // n(n+1) is even
+  state.counters["useful_GFLOPs"] =
+      benchmark::Counter(4.0 * 64 * 8 * pairs * 1e-9 * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_FullAttention(benchmark::State& state) { run_executor(state, "dense", false); }

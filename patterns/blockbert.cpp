@@ -35,7 +35,7 @@ class BlockBert final : public IntervalPattern {
     for (int h = 0; h < g.heads; ++h) {
       for (Index b = 0; b < blocks_; ++b) {
         const Index target = given.empty() ? (b + default_shift(h)) % blocks_
-                                           : given[h * per_head + static_cast<std::size_t>(b)];
+                                           : given[static_cast<std::size_t>(h * blocks_ + b)];
         if (target >= blocks_)
           throw ParamError("permutations", fmt::format("block {} does not exist", target));
         permutation_.push_back(target);

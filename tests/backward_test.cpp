@@ -79,14 +79,14 @@ TEST(ReferenceGradients, AgreeWithCentralDifferencesOfTheForwardReference) {
     return (up - down) / (2.0 * static_cast<double>(eps));
   };
   // head 1, query row 29 (sees keys), every dimension; key head 0 (the group of both heads).
-  for (Index c = 0; c < 8; ++c) {
-    const std::size_t q_at = q_offset(problem, 0, 1) + 29 * 8 + static_cast<std::size_t>(c);
+  for (std::size_t c = 0; c < 8; ++c) {
+    const std::size_t q_at = q_offset(problem, 0, 1) + 29 * 8 + c;
     EXPECT_NEAR(ref.dq[(30 + 29) * 8 + c], numeric(in.q, q_at), 5e-5) << c;
-    const std::size_t k_at = static_cast<std::size_t>(17 * 8 + c);
+    const std::size_t k_at = 17 * 8 + c;
     EXPECT_NEAR(ref.dk[17 * 8 + c], numeric(in.k, k_at), 5e-5) << c;
     EXPECT_NEAR(ref.dv[17 * 8 + c], numeric(in.v, k_at), 5e-5) << c;
   }
-  for (Index c = 0; c < 8; ++c) EXPECT_EQ(ref.dq[2 * 8 + c], 0.0);  // row 2 sees no key
+  for (std::size_t c = 0; c < 8; ++c) EXPECT_EQ(ref.dq[2 * 8 + c], 0.0);  // row 2 sees no key
 }
 
 struct PassRun {

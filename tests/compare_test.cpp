@@ -90,10 +90,11 @@ CaseRecord timed(Index threads, std::vector<double> samples) {
   r.status = CaseStatus::kExecuted;
   LatencyMs l;
   l.samples = samples;
-  const double mean = std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size();
+  const auto count = static_cast<double>(samples.size());
+  const double mean = std::accumulate(samples.begin(), samples.end(), 0.0) / count;
   double squares = 0;
   for (const double x : samples) squares += (x - mean) * (x - mean);
-  l.cv = std::sqrt(squares / (samples.size() - 1)) / mean;
+  l.cv = std::sqrt(squares / (count - 1)) / mean;
   std::sort(samples.begin(), samples.end());
   l.median = samples[samples.size() / 2];
   r.latency_ms = l;
@@ -150,7 +151,7 @@ TEST(Compare, AShiftOfTheWholeRunIsAWarning) {
   }
   auto has_shift_warning = [](const Comparison& c) {
     return std::any_of(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
-      return w.find("shift of the whole run") != w.npos;
+      return w.find("shift of the whole run") != std::string::npos;
     });
   };
   EXPECT_TRUE(has_shift_warning(compare_runs(a, b, {})));
@@ -219,7 +220,7 @@ TEST(Compare, ACaseMustLeaveTheSpreadBetweenRuns) {
 
 TEST(Compare, AWholeRunSlowerFailsTheGate) {
   RunResults a, b;
-  for (Index threads = 1; threads <= 12; ++threads) {
+  for (int threads = 1; threads <= 12; ++threads) {
     a.cases.push_back(timed(threads, spread_around(10)));
     b.cases.push_back(timed(threads, spread_around(10 * (1.3 + 0.01 * threads))));
   }
@@ -246,7 +247,7 @@ TEST(BuildId, IsTheExecutablesGnuBuildId) {
 
 TEST(Compare, OneExecutableJudgesCasesNetOfTheMachinesShift) {
   RunResults a, b;
-  for (Index threads = 1; threads <= 12; ++threads) {
+  for (int threads = 1; threads <= 12; ++threads) {
     const double own = threads == 12 ? 1.5 : 1 + 0.01 * (threads % 3);  // the last case regressed
     a.cases.push_back(timed(threads, spread_around(10)));
     b.cases.push_back(timed(threads, spread_around(10 * 1.3 * own)));

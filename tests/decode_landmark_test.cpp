@@ -37,7 +37,8 @@ std::unique_ptr<Pattern> landmark(Index block_tokens, Index top_k, Index chunk, 
 std::vector<float> rows_of(DecodeTensor tensor, Index heads, Index n, std::uint64_t seed) {
   std::vector<float> x(static_cast<std::size_t>(heads * n * kD));
   for (Index h = 0; h < heads; ++h) {
-    for (Index p = 0; p < n; ++p) decode_row(seed, tensor, 0, h, p, kD, &x[(h * n + p) * kD]);
+    for (Index p = 0; p < n; ++p)
+      decode_row(seed, tensor, 0, h, p, kD, x.data() + (h * n + p) * kD);
   }
   return x;
 }
@@ -69,9 +70,9 @@ TEST(DecodeLandmark, EachStepChoosesWhatTheForwardPassChoosesForItsLastRow) {
       // The decoder's view: the query of the step, the cache's keys by position.
       const Index g = h / (heads / kv_heads);
       RetrievedRows step;
-      retrieve_rows(*rule, &q[(h * n + position) * kD], &k[g * n * kD], kD, RowsAt{1, position, 1},
-                    step);
-      const auto* last = &decided[((h * n) + position) * top_k];
+      retrieve_rows(*rule, q.data() + (h * n + position) * kD, k.data() + g * n * kD, kD,
+                    RowsAt{1, position, 1}, step);
+      const std::int32_t* last = decided.data() + (h * n + position) * top_k;
       EXPECT_EQ(step.chosen, std::vector<std::int32_t>(last, last + top_k))
           << "head " << h << " position " << position;
       EXPECT_TRUE(same(step.rows[0], allowed_keys(*forward, h, position, n)))

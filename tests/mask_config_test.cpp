@@ -85,8 +85,9 @@ std::vector<std::uint8_t> read_u8_npy(const std::string& path, std::string* head
   bytes << in.rdbuf();
   const std::string all = bytes.str();
   EXPECT_EQ(all.substr(0, 6), "\x93NUMPY");
-  const std::size_t length =
-      static_cast<unsigned char>(all[8]) | (static_cast<unsigned char>(all[9]) << 8);
+  // The header length, little-endian in bytes 8 and 9.
+  const std::size_t length = std::size_t{static_cast<unsigned char>(all[8])} |
+                             std::size_t{static_cast<unsigned char>(all[9])} << 8;
   if (header) *header = all.substr(10, length);
   EXPECT_NE(all.find("'descr': '|u1'"), std::string::npos);
   return {all.begin() + static_cast<std::ptrdiff_t>(10 + length), all.end()};
@@ -202,7 +203,7 @@ TEST_F(MaskConfig, ExportIsTheMaskRunExecutes) {
     LayoutStats stats;
     const PreparedMask run_mask = build_mask(
         c, [&]() -> const Tensors& { return inputs; }, stats);
-    const std::size_t per_head = static_cast<std::size_t>(c.q_len * c.kv_len);
+    const Index per_head = c.q_len * c.kv_len;
     for (int h = 0; h < c.heads(); ++h) {
       const std::vector<std::uint8_t> layout_mask = expand_layout(run_mask.layout, h);
       EXPECT_TRUE(

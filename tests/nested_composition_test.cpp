@@ -14,6 +14,7 @@
 #include "core/case_selection.hpp"
 #include "core/composite.hpp"
 #include "core/content_pattern.hpp"
+#include "core/index.hpp"
 #include "core/layout.hpp"
 #include "core/prepare_mask.hpp"
 #include "exec/reference.hpp"
@@ -36,9 +37,10 @@ HeadMasks leaf_masks(const PatternSpec& spec, Index q_len, Index kv_len, int hea
   HeadMasks masks(static_cast<std::size_t>(heads),
                   std::vector<std::uint8_t>(static_cast<std::size_t>(q_len * kv_len)));
   for (int h = 0; h < heads; ++h) {
+    std::vector<std::uint8_t>& mask = masks[to_size(h)];
     for (Index r = 0; r < q_len; ++r) {
       for (Index k = 0; k < kv_len; ++k)
-        masks[h][static_cast<std::size_t>(r * kv_len + k)] = pattern->allows(h, r + offset, k);
+        mask[to_size(r * kv_len + k)] = pattern->allows(h, r + offset, k);
     }
   }
   return masks;
@@ -93,14 +95,15 @@ std::vector<Index> expect_matches_independent_mask(const Case& c) {
   std::vector<std::uint8_t> row(static_cast<std::size_t>(c.kv_len));
   std::vector<Index> pairs;
   for (int h = 0; h < c.heads(); ++h) {
-    EXPECT_EQ(expand_layout(mask.layout, h), expected[h]) << c.id() << " head " << h;
+    const std::vector<std::uint8_t>& expected_head = expected[to_size(h)];
+    EXPECT_EQ(expand_layout(mask.layout, h), expected_head) << c.id() << " head " << h;
     for (Index r = 0; r < c.q_len; ++r) {
       reference_mask_row(*mask.pattern, h, r, row.data());
-      const std::vector<std::uint8_t> want(expected[h].begin() + r * c.kv_len,
-                                           expected[h].begin() + (r + 1) * c.kv_len);
+      const std::vector<std::uint8_t> want(expected_head.begin() + r * c.kv_len,
+                                           expected_head.begin() + (r + 1) * c.kv_len);
       EXPECT_EQ(row, want) << c.id() << " head " << h << " row " << r;
     }
-    pairs.push_back(allowed(expected[h]));
+    pairs.push_back(allowed(expected_head));
   }
   std::vector<conformance::PatternInstance> instances;
   instances.push_back({c.id(), prepared(instantiate(c.pattern, c.q_len, c.kv_len, c.heads()))});

@@ -227,11 +227,11 @@ TEST(InputGenerators, AShorterSequenceIsAPrefix) {
     const InputSet set = generator_set(name);
     const InputValues small = make_inputs(set, {1, 2, 1, 8, 100, 300, 200});
     const InputValues large = make_inputs(set, {1, 2, 1, 8, 400, 600, 0});
-    for (Index h = 0; h < 2; ++h) {
-      for (Index i = 0; i < 100 * 8; ++i)  // query rows 200..299
+    for (std::size_t h = 0; h < 2; ++h) {
+      for (std::size_t i = 0; i < 100 * 8; ++i)  // query rows 200..299
         ASSERT_EQ(small.q[h * 800 + i], large.q[h * 400 * 8 + 200 * 8 + i]) << name;
     }
-    for (Index i = 0; i < 300 * 8; ++i) {
+    for (std::size_t i = 0; i < 300 * 8; ++i) {
       ASSERT_EQ(small.k[i], large.k[i]) << name;
       ASSERT_EQ(small.v[i], large.v[i]) << name;
     }

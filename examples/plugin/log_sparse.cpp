@@ -31,7 +31,9 @@ constexpr const char* kName = "log_sparse";
 bool power_of_two(Index x) { return x > 0 && std::has_single_bit(static_cast<std::uint64_t>(x)); }
 
 // floor(log2 x) + 1, and 0 for 0: the number of powers of two <= x.
-Index bit_width(Index x) { return std::bit_width(static_cast<std::uint64_t>(x)); }
+Index bit_width(Index x) {
+  return static_cast<Index>(std::bit_width(static_cast<std::uint64_t>(x)));
+}
 
 class LogSparse final : public attnbench::Pattern {
  public:

@@ -100,8 +100,8 @@ void read_generator(const YamlSource& src, const YAML::Node& node, const std::st
     }
   }
   if (node["seed"]) {
-    set.seed = static_cast<std::uint64_t>(
-        src.read_int(node["seed"], join_key(key, "seed"), 0, Index{1} << 62));
+    set.seed =
+        src.read_int_as<std::uint64_t>(node["seed"], join_key(key, "seed"), 0, Index{1} << 62);
   }
 }
 

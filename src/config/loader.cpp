@@ -22,25 +22,20 @@ namespace {
 
 constexpr Index kMaxLength = Index{1} << 30;
 
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
-  return fmt::format("{:016x}", hash);
-}
-
 Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   Measurement m;
   if (root["repetitions"])
-    m.repetitions = src.read_int(root["repetitions"], "repetitions", 1, 100000);
+    m.repetitions = src.read_int_as<int>(root["repetitions"], "repetitions", 1, 100000);
   if (root["min_time_ms"])
     m.min_time_ms = src.read_float(root["min_time_ms"], "min_time_ms", 0, 1e9);
   if (root["max_repetitions"]) {
-    m.max_repetitions = src.read_int(root["max_repetitions"], "max_repetitions", 1, 1000000);
+    m.max_repetitions =
+        src.read_int_as<int>(root["max_repetitions"], "max_repetitions", 1, 1000000);
   }
   m.max_repetitions = std::max(m.max_repetitions, m.repetitions);
-  if (root["warmup"]) m.warmup = src.read_int(root["warmup"], "warmup", 0, 100000);
+  if (root["warmup"]) m.warmup = src.read_int_as<int>(root["warmup"], "warmup", 0, 100000);
   if (root["interleave_cells"]) {
-    m.interleave_cells = src.read_int(root["interleave_cells"], "interleave_cells", 1, 64);
+    m.interleave_cells = src.read_int_as<int>(root["interleave_cells"], "interleave_cells", 1, 64);
   }
   if (root["noisy_cv"]) m.noisy_cv = src.read_float(root["noisy_cv"], "noisy_cv", 0, 1e9);
   if (root["noisy_foreign"])
@@ -50,7 +45,8 @@ Measurement read_measurement(const YamlSource& src, const YAML::Node& root) {
   if (root["baseline"]) m.baseline = read_baseline(src, root["baseline"], "baseline");
   if (root["baseline_max_s"])
     m.baseline_max_s = src.read_float(root["baseline_max_s"], "baseline_max_s", 0, 1e12);
-  if (root["seed"]) m.seed = src.read_int(root["seed"], "seed", 0, Index{1} << 62);
+  if (root["seed"])
+    m.seed = src.read_int_as<std::uint64_t>(root["seed"], "seed", 0, Index{1} << 62);
   if (root["tolerance"]) m.tolerance = src.read_float(root["tolerance"], "tolerance", 0, 1e30);
   if (root["check_rows"])
     m.check_rows = src.read_int(root["check_rows"], "check_rows", 1, kMaxLength);
@@ -180,7 +176,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
   Experiment experiment;
   experiment.config_path = source;
   experiment.overrides = overrides;
-  experiment.config_hash = fnv1a_hex(YAML::Dump(root));
+  experiment.config_hash = fmt::format("{:016x}", fnv1a(YAML::Dump(root)));
   experiment.name = read_name(src, root, source);
   if (root["plugins"]) load_plugins(src, root["plugins"]);
   Axes axes = read_axes(src, root, "", Axes{});

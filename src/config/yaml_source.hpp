@@ -5,8 +5,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/check.hpp"
 #include "core/errors.hpp"
 #include "core/params.hpp"
 
@@ -32,6 +34,13 @@ class YamlSource {
                          const std::string& message) const;
 
   Index read_int(const YAML::Node& node, const std::string& key, Index min, Index max) const;
+  // read_int into a field of another integer type (int, std::uint64_t): the value is checked
+  // against [min, max], so it fits the field when the bounds do.
+  template <class Int>
+  Int read_int_as(const YAML::Node& node, const std::string& key, Index min, Index max) const {
+    ATTNBENCH_CHECK(std::in_range<Int>(min) && std::in_range<Int>(max));
+    return static_cast<Int>(read_int(node, key, min, max));
+  }
   bool read_bool(const YAML::Node& node, const std::string& key) const;
   double read_float(const YAML::Node& node, const std::string& key, double min, double max) const;
   std::string read_string(const YAML::Node& node, const std::string& key) const;

@@ -25,19 +25,23 @@ constexpr std::array<std::uint32_t, 64> kRound = {
 
 std::uint32_t rotate(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+// bytes[0..3] as one big-endian word (a byte shifted as the int it promotes to would be signed).
+std::uint32_t big_endian_word(const unsigned char* bytes) {
+  std::uint32_t word = 0;
+  for (std::size_t i = 0; i < 4; ++i) word = word << 8 | bytes[i];
+  return word;
+}
+
 void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
   std::array<std::uint32_t, 64> w{};
-  for (int i = 0; i < 16; ++i) {
-    w[i] = static_cast<std::uint32_t>(block[4 * i]) << 24 | block[4 * i + 1] << 16 |
-           block[4 * i + 2] << 8 | block[4 * i + 3];
-  }
-  for (int i = 16; i < 64; ++i) {
+  for (std::size_t i = 0; i < 16; ++i) w[i] = big_endian_word(block + 4 * i);
+  for (std::size_t i = 16; i < 64; ++i) {
     const std::uint32_t s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3);
     const std::uint32_t s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
   std::array<std::uint32_t, 8> v = state;
-  for (int i = 0; i < 64; ++i) {
+  for (std::size_t i = 0; i < 64; ++i) {
     const std::uint32_t s1 = rotate(v[4], 6) ^ rotate(v[4], 11) ^ rotate(v[4], 25);
     const std::uint32_t choose = (v[4] & v[5]) ^ (~v[4] & v[6]);
     const std::uint32_t t1 = v[7] + s1 + choose + kRound[i] + w[i];
@@ -45,7 +49,7 @@ void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
     const std::uint32_t majority = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
     v = {t1 + s0 + majority, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
   }
-  for (int i = 0; i < 8; ++i) state[i] += v[i];
+  for (std::size_t i = 0; i < 8; ++i) state[i] += v[i];
 }
 
 }  // namespace
@@ -62,11 +66,18 @@ std::string sha256_hex(std::string_view data) {
   tail[rest] = 0x80;
   const std::size_t length = rest + 9 <= 64 ? 64 : 128;
   const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
-  for (int i = 0; i < 8; ++i) tail[length - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
+  for (std::size_t i = 0; i < 8; ++i)
+    tail[length - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
   for (std::size_t i = 0; i < length; i += 64) compress(state, tail.data() + i);
   std::string hex;
   for (std::uint32_t word : state) hex += fmt::format("{:08x}", word);
   return hex;
+}
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return hash;
 }
 
 InputFile digest_file(const std::string& role, const std::string& path) {

@@ -21,6 +21,10 @@ struct InputFile {
 
 std::string sha256_hex(std::string_view data);
 
+// 64-bit FNV-1a of the bytes of `text`: a short stable key (a config's hash, a decision file's
+// name), not a digest that guards against changes made on purpose.
+std::uint64_t fnv1a(std::string_view text);
+
 // Reads the whole file; throws std::runtime_error when it cannot.
 InputFile digest_file(const std::string& role, const std::string& path);
 

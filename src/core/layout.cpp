@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/index.hpp"
 #include "core/layout_build.hpp"
 
 namespace attnbench {
 
 std::span<const LayoutTile> BlockLayout::row(int head, Index q_tile) const {
   const Index index = layout_head(head) * q_tiles + q_tile;
-  return {tiles.data() + row_start[index], tiles.data() + row_start[index + 1]};
+  return {tiles.data() + row_start[to_size(index)], tiles.data() + row_start[to_size(index + 1)]};
 }
 
 std::size_t BlockLayout::bytes() const {
@@ -21,8 +22,8 @@ std::size_t BlockLayout::bytes() const {
 
 std::span<const TransposedTile> BlockLayout::column(int head, Index kv_tile) const {
   const Index index = layout_head(head) * kv_tiles + kv_tile;
-  return {transpose.entries.data() + transpose.column_start[index],
-          transpose.entries.data() + transpose.column_start[index + 1]};
+  return {transpose.entries.data() + transpose.column_start[to_size(index)],
+          transpose.entries.data() + transpose.column_start[to_size(index + 1)]};
 }
 
 void add_transpose(BlockLayout& layout) { layout.transpose = transpose_layout(layout); }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 
+#include "core/index.hpp"
 #include "core/layout_build.hpp"
 #include "core/tile_rows.hpp"
 
@@ -202,10 +203,10 @@ void assemble(std::vector<RowBuild>& rows, BlockLayout& layout) {
   }
   layout.tiles.resize(static_cast<std::size_t>(layout.row_start.back()));
   layout.masks.resize(static_cast<std::size_t>(mask_start.back()));
-  const auto count = static_cast<std::int64_t>(rows.size());
+  const std::size_t count = rows.size();
 #pragma omp parallel for schedule(static)
-  for (std::int64_t r = 0; r < count; ++r) {
-    RowBuild& row = rows[static_cast<std::size_t>(r)];
+  for (std::size_t r = 0; r < count; ++r) {
+    RowBuild& row = rows[r];
     LayoutTile* out = layout.tiles.data() + layout.row_start[r];
     for (LayoutTile tile : row.tiles) {
       if (tile.mask_offset >= 0) tile.mask_offset += mask_start[r];
@@ -213,7 +214,7 @@ void assemble(std::vector<RowBuild>& rows, BlockLayout& layout) {
     }
     out = layout.tiles.data() + layout.row_start[r];
     for (const MaskReference& ref : row.shared)
-      out[ref.tile].mask_offset = mask_start[ref.row] + ref.offset;
+      out[ref.tile].mask_offset = mask_start[to_size(ref.row)] + ref.offset;
     if (!row.masks.empty()) {
       std::memcpy(layout.masks.data() + mask_start[r], row.masks.data(), row.masks.size());
     }

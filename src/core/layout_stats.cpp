@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/index.hpp"
+
 namespace attnbench {
 
 namespace {
@@ -158,7 +160,8 @@ LayoutStats compute_stats(const BlockLayout& layout, int heads) {
   stats.total_tiles = layout.q_tiles * layout.kv_tiles;
   std::vector<HeadStats> per_layout_head;
   for (int h = 0; h < layout.layout_heads; ++h) per_layout_head.push_back(head_stats(layout, h));
-  for (int h = 0; h < heads; ++h) stats.heads.push_back(per_layout_head[layout.layout_head(h)]);
+  for (int h = 0; h < heads; ++h)
+    stats.heads.push_back(per_layout_head[to_size(layout.layout_head(h))]);
   return stats;
 }
 

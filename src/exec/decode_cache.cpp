@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/index.hpp"
 #include "exec/decode.hpp"
 #include "exec/decode_parts.hpp"
 #include "exec/fast_exp.hpp"
@@ -166,8 +167,8 @@ class CacheDecoder final : public DecodeExecutor {
       place(g, slot, begin + t);
       for (Index b = 0; b < in_.batch(); ++b) {
         const Index row = (b * shape_.kv_heads + g) * shape_.tokens + t;
-        std::memcpy(k_at(b, g, slot), in_.k(step) + row * d_, sizeof(float) * d_);
-        std::memcpy(v_at(b, g, slot), in_.v(step) + row * d_, sizeof(float) * d_);
+        std::memcpy(k_at(b, g, slot), in_.k(step) + row * d_, sizeof(float) * to_size(d_));
+        std::memcpy(v_at(b, g, slot), in_.v(step) + row * d_, sizeof(float) * to_size(d_));
       }
     }
   }
@@ -207,7 +208,7 @@ class CacheDecoder final : public DecodeExecutor {
     const Index units = evicting_ ? 1 : shape_.group(),
                 heads_per_unit = evicting_ ? shape_.group() : 1;
     const std::size_t at = static_cast<std::size_t>(thread * rows_);
-    const PartialSoftmax partial{&own_max_[at], &own_sum_[at], &own_acc_[at * d_]};
+    const PartialSoftmax partial{&own_max_[at], &own_sum_[at], &own_acc_[at * to_size(d_)]};
     for (Index unit = 0; unit < units; ++unit) {
       const Index first_head = g * shape_.group() + unit * heads_per_unit;
       attend_unit({step, b, first_head, thread}, 0, high_[gi(g)], partial);
@@ -235,7 +236,7 @@ class CacheDecoder final : public DecodeExecutor {
       const std::size_t at = static_cast<std::size_t>(item * rows_);
       attend_unit({step, b, first_head, omp_get_thread_num()}, high * part / splits_,
                   high * (part + 1) / splits_,
-                  PartialSoftmax{&part_max_[at], &part_sum_[at], &part_acc_[at * d_]});
+                  PartialSoftmax{&part_max_[at], &part_sum_[at], &part_acc_[at * to_size(d_)]});
     }
 #pragma omp parallel for schedule(static)
     for (Index unit = 0; unit < units_; ++unit) combine(unit, out + unit * rows_ * d_);

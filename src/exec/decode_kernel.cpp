@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/index.hpp"
 #include "exec/decode.hpp"
 #include "exec/exp_row.hpp"
 #include "exec/fast_exp.hpp"
@@ -28,7 +29,7 @@ void score_block(const float* q, Index rows, Index d, const SlotSpan& slots, Ind
 #pragma omp simd reduction(+ : dot)
         for (Index c = 0; c < d; ++c) dot += query[c] * key[c];
       }
-      const bool masked = position < 0 || (allowed && !holds(*(*allowed)[r], position));
+      const bool masked = position < 0 || (allowed && !holds(*(*allowed)[to_size(r)], position));
       scores[r * kDecodeSlotBlock + j] = masked ? kMinusInf : dot * scale;
     }
   }

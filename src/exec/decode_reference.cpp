@@ -33,13 +33,13 @@ std::vector<double> reference_row(const Pattern& pattern, const DecodeInputs& in
     decode_row(in.seed(), DecodeTensor::kK, s.batch, kv_head, key, d, k.data());
     decode_row(in.seed(), DecodeTensor::kV, s.batch, kv_head, key, d, v.data());
     double dot = 0;
-    for (Index c = 0; c < d; ++c) dot += static_cast<double>(q[c]) * k[c];
+    for (std::size_t c = 0; c < q.size(); ++c) dot += static_cast<double>(q[c]) * k[c];
     const double score = dot * scale;
     // An online softmax in double: one pass, nothing of the cache's length kept.
     const double next = std::max(top, score);
     const double rescale = std::exp(top - next), weight = std::exp(score - next);
     total = total * rescale + weight;
-    for (Index c = 0; c < d; ++c) out[c] = out[c] * rescale + weight * v[c];
+    for (std::size_t c = 0; c < out.size(); ++c) out[c] = out[c] * rescale + weight * v[c];
     top = next;
   }
   if (total > 0) {

@@ -100,9 +100,9 @@ void DenseExecutor::run(const Tensors& in, void* out) {
 }
 
 void DenseExecutor::convert_probabilities() {
-  const auto count = static_cast<std::int64_t>(scores_.size());
+  const std::size_t count = scores_.size();
 #pragma omp parallel for simd schedule(static)
-  for (std::int64_t i = 0; i < count; ++i) probabilities_[i] = to_bf16(scores_[i]);
+  for (std::size_t i = 0; i < count; ++i) probabilities_[i] = to_bf16(scores_[i]);
 }
 
 void DenseExecutor::apply_mask() {

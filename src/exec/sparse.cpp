@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "core/index.hpp"
 #include "exec/online_softmax.hpp"
 
 namespace attnbench {
@@ -61,8 +62,9 @@ SparseExecutor::SparseExecutor(const Problem& problem, const BlockLayout& layout
   std::vector<std::pair<Index, Index>> shapes;
   auto each_chunk = [&](auto visit) {
     for (Index row = 0; row < layout.layout_heads * layout.q_tiles; ++row) {
-      for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
-        visit(chunks_[c], std::pair{layout.q_tile_rows(row % layout.q_tiles), chunks_[c].cols});
+      for (std::int64_t c = chunk_start_[to_size(row)]; c < chunk_start_[to_size(row + 1)]; ++c) {
+        visit(chunks_[to_size(c)],
+              std::pair{layout.q_tile_rows(row % layout.q_tiles), chunks_[to_size(c)].cols});
       }
     }
   };
@@ -98,9 +100,10 @@ void SparseExecutor::plan_chunks() {
   const Index max_keys = std::max(kMaxChunkKeys, layout_.shape.block_kv);
   chunk_start_.assign(static_cast<std::size_t>(rows_total + 1), 0);
   for (Index row = 0; row < rows_total; ++row) {
-    const std::int64_t begin = layout_.row_start[row], end = layout_.row_start[row + 1];
+    const std::int64_t begin = layout_.row_start[to_size(row)],
+                       end = layout_.row_start[to_size(row + 1)];
     for (std::int64_t t = begin; t < end; ++t) {
-      const LayoutTile& tile = layout_.tiles[t];
+      const LayoutTile& tile = layout_.tiles[to_size(t)];
       const Index k_begin = tile.kv_tile * layout_.shape.block_kv;
       const Index cols = layout_.kv_tile_cols(tile.kv_tile);
       const bool starts_new = t == begin ||
@@ -122,8 +125,8 @@ void SparseExecutor::plan_tasks() {
       for (Index qt = 0; qt < layout_.q_tiles; ++qt) {
         const Index row = layout_.layout_head(static_cast<int>(h)) * layout_.q_tiles + qt;
         Index cost = 1;
-        for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
-          cost += chunks_[c].cols;
+        for (std::int64_t c = chunk_start_[to_size(row)]; c < chunk_start_[to_size(row + 1)]; ++c) {
+          cost += chunks_[to_size(c)].cols;
         }
         tasks_.push_back(Task{b, h, qt, cost * layout_.q_tile_rows(qt)});
       }
@@ -152,7 +155,7 @@ void SparseExecutor::apply_masks(const Chunk& chunk, Index rows, float* scores) 
   constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
   const Index block_kv = layout_.shape.block_kv;
   for (std::int32_t i = 0; i < chunk.tile_count; ++i) {
-    const LayoutTile& tile = layout_.tiles[chunk.first_tile + i];
+    const LayoutTile& tile = layout_.tiles[to_size(chunk.first_tile + i)];
     if (tile.kind != TileKind::kPartial) continue;
     const Index offset = tile.kv_tile * block_kv - chunk.k_begin;
     const Index cols = layout_.kv_tile_cols(tile.kv_tile);
@@ -175,7 +178,7 @@ void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputD
   auto at = [bytes](const void* base, std::size_t index) {
     return static_cast<char*>(const_cast<void*>(base)) + index * bytes;
   };
-  const std::size_t q_at = q_offset(problem_, task.batch, task.head) + q_row0 * d;
+  const std::size_t q_at = q_offset(problem_, task.batch, task.head) + to_size(q_row0 * d);
   const std::size_t kv_at = kv_offset(problem_, task.batch, task.head);
   std::fill_n(state.max.begin(), rows, -std::numeric_limits<float>::infinity());
   std::fill_n(state.sum.begin(), rows, 0.0f);
@@ -186,11 +189,11 @@ void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputD
   void* gemm_probabilities = bf16 ? static_cast<void*>(probabilities) : state.scores.data();
   const Index row =
       layout_.layout_head(static_cast<int>(task.head)) * layout_.q_tiles + task.q_tile;
-  for (std::int64_t c = chunk_start_[row]; c < chunk_start_[row + 1]; ++c) {
-    const Chunk& chunk = chunks_[c];
+  for (std::int64_t c = chunk_start_[to_size(row)]; c < chunk_start_[to_size(row + 1)]; ++c) {
+    const Chunk& chunk = chunks_[to_size(c)];
     ChunkKernels& kern = state.kernels[static_cast<std::size_t>(chunk.kernel)];
     kern.q.set_data_handle(at(in.q, q_at));
-    kern.kt.set_data_handle(at(in.k, kv_at + chunk.k_begin * d));
+    kern.kt.set_data_handle(at(in.k, kv_at + to_size(chunk.k_begin * d)));
     kern.scores.set_data_handle(state.scores.data());
     kern.qk.execute(
         state.stream,
@@ -198,7 +201,7 @@ void SparseExecutor::run_task(const Task& task, ThreadState& state, const InputD
     if (chunk.has_partial) apply_masks(chunk, rows, state.scores.data());
     online_softmax_update(softmax, state.scores.data(), rows, chunk.cols, probabilities);
     kern.probabilities.set_data_handle(gemm_probabilities);
-    kern.v.set_data_handle(at(in.v, kv_at + chunk.k_begin * d));
+    kern.v.set_data_handle(at(in.v, kv_at + to_size(chunk.k_begin * d)));
     kern.acc.set_data_handle(state.acc.data());
     kern.pv.execute(
         state.stream,

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/index.hpp"
 #include "exec/backward_steps.hpp"
 
 namespace attnbench {
@@ -80,11 +81,12 @@ void SparseBackward::plan_chunks() {
   const std::vector<TransposedTile>& entries = layout_.transpose.entries;
   chunk_start_.assign(static_cast<std::size_t>(columns + 1), 0);
   for (Index column = 0; column < columns; ++column) {
-    const std::int64_t begin = layout_.transpose.column_start[column];
-    const std::int64_t end = layout_.transpose.column_start[column + 1];
+    const std::int64_t begin = layout_.transpose.column_start[to_size(column)];
+    const std::int64_t end = layout_.transpose.column_start[to_size(column + 1)];
     for (std::int64_t e = begin; e < end; ++e) {
-      const Index q_begin = entries[e].q_tile * layout_.shape.block_q;
-      const Index rows = layout_.q_tile_rows(entries[e].q_tile);
+      const TransposedTile& entry = entries[to_size(e)];
+      const Index q_begin = entry.q_tile * layout_.shape.block_q;
+      const Index rows = layout_.q_tile_rows(entry.q_tile);
       const bool starts_new = e == begin ||
                               chunks_.back().q_begin + chunks_.back().rows != q_begin ||
                               chunks_.back().rows + rows > max_rows;
@@ -93,7 +95,7 @@ void SparseBackward::plan_chunks() {
       chunk.rows += rows;
       chunk.count += 1;
       chunk.has_partial =
-          chunk.has_partial || layout_.tiles[entries[e].tile].kind == TileKind::kPartial;
+          chunk.has_partial || layout_.tiles[to_size(entry.tile)].kind == TileKind::kPartial;
     }
     chunk_start_[static_cast<std::size_t>(column + 1)] = static_cast<std::int64_t>(chunks_.size());
   }
@@ -107,8 +109,9 @@ void SparseBackward::plan_tasks() {
         Index cost = 1;
         for (Index h = kvh * group; h < (kvh + 1) * group; ++h) {
           const Index column = layout_.layout_head(static_cast<int>(h)) * layout_.kv_tiles + kt;
-          for (std::int64_t c = chunk_start_[column]; c < chunk_start_[column + 1]; ++c) {
-            cost += chunks_[c].rows;
+          for (std::int64_t c = chunk_start_[to_size(column)];
+               c < chunk_start_[to_size(column + 1)]; ++c) {
+            cost += chunks_[to_size(c)].rows;
           }
         }
         tasks_.push_back(Task{b, kvh, kt, cost * layout_.kv_tile_cols(kt)});
@@ -123,17 +126,20 @@ void SparseBackward::make_threads() {
   std::vector<std::pair<Index, Index>> shapes;
   for (Index column = 0; column < layout_.layout_heads * layout_.kv_tiles; ++column) {
     const Index cols = layout_.kv_tile_cols(column % layout_.kv_tiles);
-    for (std::int64_t c = chunk_start_[column]; c < chunk_start_[column + 1]; ++c) {
-      shapes.emplace_back(chunks_[c].rows, cols);
+    for (std::int64_t c = chunk_start_[to_size(column)]; c < chunk_start_[to_size(column + 1)];
+         ++c) {
+      shapes.emplace_back(chunks_[to_size(c)].rows, cols);
     }
   }
   std::sort(shapes.begin(), shapes.end());
   shapes.erase(std::unique(shapes.begin(), shapes.end()), shapes.end());
   for (Index column = 0; column < layout_.layout_heads * layout_.kv_tiles; ++column) {
     const Index cols = layout_.kv_tile_cols(column % layout_.kv_tiles);
-    for (std::int64_t c = chunk_start_[column]; c < chunk_start_[column + 1]; ++c) {
-      const std::pair<Index, Index> shape{chunks_[c].rows, cols};
-      chunks_[c].kernel = static_cast<std::int32_t>(
+    for (std::int64_t c = chunk_start_[to_size(column)]; c < chunk_start_[to_size(column + 1)];
+         ++c) {
+      QueryChunk& chunk = chunks_[to_size(c)];
+      const std::pair<Index, Index> shape{chunk.rows, cols};
+      chunk.kernel = static_cast<std::int32_t>(
           std::lower_bound(shapes.begin(), shapes.end(), shape) - shapes.begin());
     }
   }
@@ -166,8 +172,8 @@ void SparseBackward::apply_masks(const QueryChunk& chunk, Index cols, float* sco
   constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
   const Index block_kv = layout_.shape.block_kv;
   for (std::int32_t i = 0; i < chunk.count; ++i) {
-    const TransposedTile& entry = layout_.transpose.entries[chunk.first + i];
-    const LayoutTile& tile = layout_.tiles[entry.tile];
+    const TransposedTile& entry = layout_.transpose.entries[to_size(chunk.first + i)];
+    const LayoutTile& tile = layout_.tiles[to_size(entry.tile)];
     if (tile.kind != TileKind::kPartial) continue;
     const Index row0 = entry.q_tile * layout_.shape.block_q - chunk.q_begin;
     for (Index r = 0; r < layout_.q_tile_rows(entry.q_tile); ++r) {
@@ -185,8 +191,8 @@ void SparseBackward::run_chunk(const QueryChunk& chunk, const ChunkAt& at, Threa
   const Index d = problem_.head_dim, cols = at.cols;
   BackwardKernels& kern = state.kernels[static_cast<std::size_t>(chunk.kernel)];
   auto in = [](const float* base) { return const_cast<float*>(base); };
-  const std::size_t q_at = q_offset(problem_, at.batch, at.head) + chunk.q_begin * d;
-  const std::size_t kv_at = kv_offset(problem_, at.batch, at.head) + at.k_begin * d;
+  const std::size_t q_at = q_offset(problem_, at.batch, at.head) + to_size(chunk.q_begin * d);
+  const std::size_t kv_at = kv_offset(problem_, at.batch, at.head) + to_size(at.k_begin * d);
   const std::size_t row_at = q_at / static_cast<std::size_t>(d);
   float* q = in(io.q + q_at);
   float* d_out = in(io.d_out + q_at);
@@ -218,8 +224,9 @@ void SparseBackward::run_task(const Task& task, ThreadState& state, const Io& io
   for (Index h = task.kv_head * group; h < (task.kv_head + 1) * group; ++h) {
     const Index column = layout_.layout_head(static_cast<int>(h)) * layout_.kv_tiles + task.kv_tile;
     const ChunkAt at{task.batch, h, k_begin, cols};
-    for (std::int64_t c = chunk_start_[column]; c < chunk_start_[column + 1]; ++c) {
-      run_chunk(chunks_[c], at, state, io);
+    for (std::int64_t c = chunk_start_[to_size(column)]; c < chunk_start_[to_size(column + 1)];
+         ++c) {
+      run_chunk(chunks_[to_size(c)], at, state, io);
     }
   }
   const std::size_t kv_at = static_cast<std::size_t>(

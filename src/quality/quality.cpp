@@ -7,6 +7,7 @@
 #include <exception>
 #include <limits>
 
+#include "core/index.hpp"
 #include "exec/reference.hpp"
 
 namespace attnbench {
@@ -28,22 +29,22 @@ struct RowInputs {
 // Softmax-weighted sum of V over the keys `keep` allows, with weights exp(score - peak); the sum
 // of the weights is returned, the output left unnormalised.
 double weighted_sum(const std::vector<std::uint8_t>& keep, const std::vector<double>& score,
-                    double peak, const float* v, Index d, std::vector<double>& out) {
+                    double peak, const float* v, std::size_t d, std::vector<double>& out) {
   std::fill(out.begin(), out.end(), 0.0);
   double total = 0;
   for (std::size_t j = 0; j < keep.size(); ++j) {
     if (!keep[j]) continue;
     const double w = std::exp(score[j] - peak);
     total += w;
-    for (Index c = 0; c < d; ++c) out[static_cast<std::size_t>(c)] += w * v[j * d + c];
+    for (std::size_t c = 0; c < d; ++c) out[c] += w * v[j * d + c];
   }
   return total;
 }
 
 RowQuality quality_row(const Pattern& pattern, const Pattern& full, const Problem& p,
                        const RowInputs& in, int head, Index row) {
-  const auto n = static_cast<std::size_t>(p.kv_len);
-  const Index d = p.head_dim;
+  const auto n = to_size(p.kv_len);
+  const auto d = to_size(p.head_dim);
   std::vector<std::uint8_t> mask(n), all(n);
   reference_mask_row(pattern, head, row, mask.data());
   reference_mask_row(full, head, row, all.data());
@@ -53,13 +54,13 @@ RowQuality quality_row(const Pattern& pattern, const Pattern& full, const Proble
   for (std::size_t j = 0; j < n; ++j) {
     if (!mask[j] && !all[j]) continue;
     double dot = 0;
-    for (Index c = 0; c < d; ++c) dot += static_cast<double>(in.q[c]) * in.k[j * d + c];
+    for (std::size_t c = 0; c < d; ++c) dot += static_cast<double>(in.q[c]) * in.k[j * d + c];
     score[j] = dot * scale;
     if (all[j]) peak_all = std::max(peak_all, score[j]);
     if (mask[j]) peak_mask = std::max(peak_mask, score[j]);
   }
   RowQuality r;
-  std::vector<double> o_full(static_cast<std::size_t>(d)), o(static_cast<std::size_t>(d));
+  std::vector<double> o_full(d), o(d);
   const double total = weighted_sum(all, score, peak_all, in.v, d, o_full);
   if (total <= 0) return r;  // full attention has no key here: no mass to keep
   r.counted = true;

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core/composite.hpp"
+#include "core/index.hpp"
 #include "core/layout_bound.hpp"
 #include "core/layout_stats.hpp"
 #include "core/npy_read.hpp"
@@ -113,14 +114,15 @@ AccuracyFigures check_output(const Pattern& pattern, const Problem& p, const Ten
   AccuracyFigures a;
   double max_ref = 0;
   const std::vector<Index> rows = sample_rows(p.q_len, check_rows);
+  const std::size_t d = to_size(p.head_dim);
   for (Index b = 0; b < p.batch; ++b) {
     for (Index h = 0; h < p.heads; ++h) {
       const std::vector<double> ref = reference_rows(pattern, p, in, b, h, rows);
       const std::size_t got = q_offset(p, b, h);
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        for (Index c = 0; c < p.head_dim; ++c) {
-          const double expected = ref[i * static_cast<std::size_t>(p.head_dim) + c];
-          const auto at = got + static_cast<std::size_t>(rows[i] * p.head_dim + c);
+        for (std::size_t c = 0; c < d; ++c) {
+          const double expected = ref[i * d + c];
+          const std::size_t at = got + to_size(rows[i]) * d + c;
           const double actual = output_value(out, p.dtype, at);
           // A NaN compares false with everything: taking the maximum over it would pass the
           // case with error 0. Any non-finite value is counted and makes the error infinite.

@@ -166,7 +166,8 @@ void time_together(std::span<const TimedSlot> slots, const CaseOptions& options)
     set_probe_fractions(r, options);
     slots[i].slot->timed_ms = window;
     const double own = std::accumulate(rounds.samples[i].begin(), rounds.samples[i].end(), 0.0);
-    slots[i].cell->times.timed += sampled > 0 ? window * own / sampled : window / slots.size();
+    slots[i].cell->times.timed +=
+        sampled > 0 ? window * own / sampled : window / static_cast<double>(slots.size());
   }
 }
 

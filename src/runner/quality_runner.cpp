@@ -8,6 +8,7 @@
 
 #include "core/composite.hpp"
 #include "core/decisions.hpp"
+#include "core/file_digest.hpp"
 #include "core/layout_bound.hpp"
 #include "exec/executor.hpp"
 #include "measure/memory.hpp"
@@ -18,12 +19,6 @@
 namespace attnbench {
 
 namespace {
-
-std::uint64_t fnv1a(const std::string& text) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
-  return hash;
-}
 
 void measure_into(CaseRecord& r, const Case& c, const PreparedMask& mask, const Problem& problem,
                   const Tensors& inputs) {

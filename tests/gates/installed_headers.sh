@@ -28,8 +28,8 @@ while IFS= read -r header; do
   esac
   tu=$work/tu_$count.cpp
   printf '%s\n%s\n' "$line" "$line" >"$tu"
-  "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Werror \
-    -Wno-missing-field-initializers -I "$inc" -I "$inc/attnbench/compat" "$tu" >"$work/out" 2>&1 ||
+  "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
+    -Werror -Wno-missing-field-initializers -I "$inc" -I "$inc/attnbench/compat" "$tu" >"$work/out" 2>&1 ||
     fail "$name does not compile alone: $(head -20 "$work/out")"
   count=$((count + 1))
 done < <(find "$inc" -name '*.hpp' | sort)

@@ -21,8 +21,9 @@ Npy read_npy(const std::string& path) {
   bytes << file.rdbuf();
   const std::string all = bytes.str();
   EXPECT_EQ(all.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-  const std::size_t header_len =
-      static_cast<unsigned char>(all[8]) | (static_cast<unsigned char>(all[9]) << 8);
+  // The header length, little-endian in bytes 8 and 9.
+  const std::size_t header_len = std::size_t{static_cast<unsigned char>(all[8])} |
+                                 std::size_t{static_cast<unsigned char>(all[9])} << 8;
   EXPECT_EQ((10 + header_len) % 64, 0u);
   Npy npy{all.substr(10, header_len), {}};
   npy.data.assign(all.begin() + static_cast<std::ptrdiff_t>(10 + header_len), all.end());

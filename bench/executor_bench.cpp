@@ -12,6 +12,7 @@
 #include "exec/executor.hpp"
 #include "exec/onednn_util.hpp"
 #include "exec/online_softmax.hpp"
+#include "query_tile.hpp"
 
 namespace attnbench {
 namespace {
@@ -64,16 +65,7 @@ BENCHMARK(BM_TilePv)->Arg(64)->Arg(512);
 // One whole query-tile row on one thread: 64 queries against every key of `range(0)`.
 void BM_QueryTileRow(benchmark::State& state) {
   const Index n = state.range(0);
-  omp_set_num_threads(1);
-  const PatternInfo& info = *find_pattern("dense");
-  const ParamValues values = resolve_params(info, {});
-  const auto p = info.make(make_geometry(64, n, 1, values), values);
-  const BlockLayout layout = build_layout(*p, {64, n, 64, 64}, 1);
-  const Problem problem{1, 1, 1, 64, n, 64, 1};
-  const Tensors in = random_inputs(problem, 1);
-  std::vector<float> out(problem.q_elements());
-  auto executor = make_executor(ExecutorKind::kSparse, problem, layout);
-  for (auto _ : state) executor->run(in, out.data());
+  time_one_query_tile(state, "dense", resolve_params(*find_pattern("dense"), {}), n);
   state.counters["useful_GFLOPs"] = benchmark::Counter(
       4.0 * 64 * 64 * static_cast<double>(n) * 1e-9 * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate);

@@ -9,6 +9,7 @@
 #include "core/layout.hpp"
 #include "core/registry.hpp"
 #include "exec/executor.hpp"
+#include "query_tile.hpp"
 
 namespace attnbench {
 namespace {
@@ -18,19 +19,12 @@ namespace {
 void BM_OneQueryTile(benchmark::State& state) {
   const Index keys = state.range(0);
   const bool window = state.range(1) == 1;
-  omp_set_num_threads(1);
   const PatternInfo& info = *find_pattern(window ? "sliding_window" : "dense");
   const ParamValues values = window ? resolve_params(info, {{"radius", Index{256}},
                                                             {"causal", true},
                                                             {"align", std::string("bottom_right")}})
                                     : resolve_params(info, {});
-  const auto p = info.make(make_geometry(64, keys, 1, values), values);
-  const BlockLayout layout = build_layout(*p, {64, keys, 64, 64}, 1);
-  const Problem problem{1, 1, 1, 64, keys, 64, 1};
-  const Tensors in = random_inputs(problem, 1);
-  std::vector<float> out(problem.q_elements());
-  auto executor = make_executor(ExecutorKind::kSparse, problem, layout);
-  for (auto _ : state) executor->run(in, out.data());
+  time_one_query_tile(state, info.name, values, keys);
   state.counters["ns_per_key"] =
       benchmark::Counter(static_cast<double>(keys) * static_cast<double>(state.iterations()),
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
